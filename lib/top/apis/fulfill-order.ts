@@ -1,0 +1,65 @@
+import * as z from 'zod';
+import type { TopCallOptions, TopClient, TopCredentials } from '../client.ts';
+import { callTopApi, type TopApi, type TopApiResult } from './api.ts';
+import { asciiText, nonBlank, responseBoolean, responseText } from './fields.ts';
+
+export const SEND_TYPES = ['all', 'part'] as const;
+
+/** `aliexpress.solution.order.fulfill` params (flat), with every rule of its page. */
+export const FulfillOrderRequest = z
+  .strictObject({
+    /** Logistics service key from the seller's list of supported services; `other` needs a website. */
+    service_name: nonBlank(),
+    /** Tracking website, required when `service_name` is `other`. */
+    tracking_website: z.string().optional(),
+    /** The order id to deliver. */
+    out_ref: nonBlank(),
+    /** `all` ships the whole order (closing it), `part` a part of it. */
+    send_type: z.enum(SEND_TYPES),
+    /** Remarks, English only, at most 512 characters. */
+    description: asciiText(512).optional(),
+    /** The tracking number. */
+    logistics_no: nonBlank(),
+  })
+  .superRefine((request, ctx) => {
+    if (request.service_name.toLowerCase() === 'other' && !request.tracking_website?.trim()) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['tracking_website'],
+        message: 'is required when service_name is "other"',
+      });
+    }
+  });
+export type FulfillOrderRequest = z.input<typeof FulfillOrderRequest>;
+
+export const FulfillOrderResponse = z.looseObject({
+  result: z
+    .looseObject({
+      result_success: responseBoolean().optional(),
+      result_error_code: responseText().optional(),
+      result_error_desc: responseText().optional(),
+    })
+    .optional(),
+  request_id: z.string().optional(),
+});
+export type FulfillOrderResponse = z.output<typeof FulfillOrderResponse>;
+
+export const fulfillOrderApi = {
+  method: 'aliexpress.solution.order.fulfill',
+  requiresSession: true,
+  request: FulfillOrderRequest,
+  response: FulfillOrderResponse,
+  failure: ({ result }) =>
+    result?.result_success === true
+      ? undefined
+      : { subCode: result?.result_error_code ?? 'result_success=false', subMsg: result?.result_error_desc },
+} satisfies TopApi<typeof FulfillOrderRequest, typeof FulfillOrderResponse>;
+
+/** Ships an order (or part of it) for the seller whose session `credentials` carries. */
+export const fulfillOrder = (
+  client: TopClient,
+  credentials: TopCredentials,
+  request: FulfillOrderRequest,
+  options?: TopCallOptions,
+): Promise<TopApiResult<FulfillOrderResponse>> =>
+  callTopApi(fulfillOrderApi, client, credentials, request, options);

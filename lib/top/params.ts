@@ -1,0 +1,52 @@
+import { formatTopTimestamp } from './timestamp.ts';
+
+/** Business params as callers give them; objects become one JSON form field. */
+export type TopParams = Readonly<Record<string, unknown>>;
+
+/** `outerPackageId` → `outer_package_id`; snake_case names pass through unchanged. */
+export const toSnakeCase = (name: string): string =>
+  name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+    .toLowerCase();
+
+/** The JSON shape TOP expects inside an object param: snake_case names, no nulls, GMT+8 dates. */
+export function toWireJson(value: unknown): unknown {
+  if (value instanceof Date) return formatTopTimestamp(value);
+  if (Array.isArray(value)) return value.filter((item) => item != null).map(toWireJson);
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      if (item != null) out[toSnakeCase(key)] = toWireJson(item);
+    }
+    return out;
+  }
+  return value;
+}
+
+function encodeValue(value: unknown): string | undefined {
+  if (value == null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new TypeError(`TOP params cannot carry the number ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (value instanceof Date) return formatTopTimestamp(value);
+  if (typeof value === 'object') return JSON.stringify(toWireJson(value));
+  throw new TypeError(`TOP params cannot carry a ${typeof value}`);
+}
+
+/**
+ * Business params → form fields: scalars as text, objects as one JSON string; null, absent, empty and
+ * whitespace-only values are dropped (the gateway drops them from the signature too).
+ */
+export function encodeParams(params: TopParams): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params)) {
+    const text = encodeValue(value);
+    if (text !== undefined && text.trim() !== '') fields[toSnakeCase(name)] = text;
+  }
+  return fields;
+}

@@ -1,0 +1,38 @@
+import { createHash, createHmac } from 'node:crypto';
+
+/** The signature methods the gateway accepts. `hmac` is HMAC-MD5. */
+export const SIGN_METHODS = ['md5', 'hmac', 'hmac-sha256'] as const;
+export type SignMethod = (typeof SIGN_METHODS)[number];
+
+export const isSignMethod = (value: unknown): value is SignMethod =>
+  typeof value === 'string' && (SIGN_METHODS as readonly string[]).includes(value);
+
+/**
+ * The string the platform signs: every param but `sign`, keys in byte order, `key1value1key2value2…`
+ * with raw UTF-8 values. Callers pass the params exactly as they will be sent (empty ones already dropped).
+ */
+export function signingString(params: Readonly<Record<string, string>>): string {
+  const keys = Object.keys(params)
+    .filter((key) => key !== 'sign')
+    // Byte order of the UTF-8 keys; keys are ASCII, where this equals code unit order.
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  let out = '';
+  for (const key of keys) out += key + params[key];
+  return out;
+}
+
+/** Signs params the way the TOP gateway checks them; uppercase hex. */
+export function sign(params: Readonly<Record<string, string>>, secret: string, method: SignMethod): string {
+  const text = signingString(params);
+  switch (method) {
+    case 'md5':
+      return createHash('md5')
+        .update(secret + text + secret, 'utf8')
+        .digest('hex')
+        .toUpperCase();
+    case 'hmac':
+      return createHmac('md5', secret).update(text, 'utf8').digest('hex').toUpperCase();
+    case 'hmac-sha256':
+      return createHmac('sha256', secret).update(text, 'utf8').digest('hex').toUpperCase();
+  }
+}
