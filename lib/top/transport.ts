@@ -54,5 +54,8 @@ export async function postForm(
     signal,
   });
   const body = await response.body.text();
+  // The pool marks a connection free again in a microtask queued after the body ends; one turn of
+  // the event loop lets that land, so a call made right after this one reuses the connection.
+  await new Promise((resolve) => setImmediate(resolve));
   return { status: response.statusCode, body };
 }

@@ -1,0 +1,279 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fulfillOrder } from '#lib/top/apis/fulfill-order.ts';
+import { queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
+import { sendDeliveryOrder } from '#lib/top/apis/send-delivery-order.ts';
+import {
+  TopAuthError,
+  TopBusinessError,
+  TopPermanentError,
+  TopRateLimitedError,
+  TopTimeoutError,
+  TopTransientError,
+  TopTransportError,
+} from '#lib/top/errors.ts';
+import { closeGatewayPools } from '#lib/top/transport.ts';
+import type { TopSimulator } from '#local/top-sim/server.ts';
+import { appCredentials, clientFor, sellerCredentials, startTestSimulator } from '#test/helpers/top-sim.ts';
+
+const shipment = {
+  service_name: 'EMS',
+  out_ref: '888877779999',
+  send_type: 'part',
+  logistics_no: 'LA88887777CN',
+} as const;
+
+let sim: TopSimulator;
+
+beforeAll(async () => {
+  sim = await startTestSimulator();
+});
+afterEach(() => {
+  sim.faults.set([]);
+  sim.clearLedger();
+});
+afterAll(async () => {
+  await closeGatewayPools();
+  await sim.close();
+});
+
+describe('TopClient against the simulator', () => {
+  describe('each API', () => {
+    it('fulfils an order with the seller session and records exactly one call', async () => {
+      const result = await fulfillOrder(clientFor(sim), sellerCredentials, shipment);
+
+      expect(result.response.result?.result_success).toBe(true);
+      expect(result.requestId).toBe(sim.ledger[0]?.request_id);
+      expect(sim.ledger).toHaveLength(1);
+      expect(sim.ledger[0]).toMatchObject({ method: 'aliexpress.solution.order.fulfill', params: shipment });
+    });
+
+    it('sends a delivery order without a session, the param object arriving field for field', async () => {
+      const param = {
+        ticket_id: 'T42353535',
+        status: 'PACK_FINISH',
+        weight: 2300,
+        mail_company: '顺丰',
+        package_list: [{ outer_package_id: 'P1', length: 20, width: 20, height: 20, weight: 1000 }],
+      } as const;
+      const result = await sendDeliveryOrder(clientFor(sim), appCredentials, param);
+
+      expect(result.response.result?.success).toBe(true);
+      expect(sim.ledger.map((e) => e.params)).toEqual([param]);
+    });
+
+    it('queries a logistics order and keeps its 16-digit trade order id exact', async () => {
+      const result = await queryLogisticsOrder(clientFor(sim), sellerCredentials, {
+        logistics_order_id: 'BP10000000018002',
+      });
+      const order = result.response.data;
+
+      expect(order?.logistics_order_id).toBe('BP10000000018002');
+      expect(order?.trade_order_id).toMatch(/^9\d{15}$/);
+      expect(order?.status).toBe('1');
+      expect(Array.isArray(order?.products)).toBe(true);
+      expect(order?.receipt_address?.cell_phone).toMatch(/^11\d{9}$/);
+    });
+
+    it('reads simplify=true bodies the same way', async () => {
+      const plain = await queryLogisticsOrder(clientFor(sim), sellerCredentials, {
+        logistics_order_id: 'BP7',
+      });
+      const simple = await queryLogisticsOrder(clientFor(sim, { simplify: true }), sellerCredentials, {
+        logistics_order_id: 'BP7',
+      });
+
+      expect(simple.response.data).toEqual(plain.response.data);
+    });
+  });
+
+  describe('error classes', () => {
+    it('raises a transient error for an isp.* platform fault', async () => {
+      sim.faults.set([{ type: 'isp', count: 1 }]);
+      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopTransientError);
+      expect(error).toMatchObject({ kind: 'transient', code: 15, retryable: true });
+      expect(error.subCode).toMatch(/^isp\./);
+      expect(sim.ledger).toHaveLength(0);
+    });
+
+    it('raises a rate-limited error carrying the announced ban', async () => {
+      sim.faults.set([{ type: 'rate_limit', qps: 1, ban_seconds: 3 }]);
+      await fulfillOrder(clientFor(sim), sellerCredentials, shipment);
+      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopRateLimitedError);
+      expect(error).toMatchObject({ kind: 'rate_limited', code: 7, retryAfterMs: 4000 });
+    });
+
+    it('raises an auth error for a session the platform does not know', async () => {
+      const error = await fulfillOrder(
+        clientFor(sim),
+        { ...sellerCredentials, session: 'revoked' },
+        shipment,
+      ).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopAuthError);
+      expect(error).toMatchObject({ kind: 'auth', code: 27, retryable: false });
+    });
+
+    it('raises a permanent error for an isv.* refusal', async () => {
+      sim.faults.set([
+        { type: 'error', code: 15, msg: 'Remote service error', sub_code: 'isv.order-not-exist' },
+      ]);
+      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopPermanentError);
+      expect(error).toMatchObject({ kind: 'permanent', subCode: 'isv.order-not-exist', retryable: false });
+    });
+
+    it('raises a business error when a closed order is fulfilled again', async () => {
+      const client = clientFor(sim);
+      const whole = { ...shipment, out_ref: 'closed-1', send_type: 'all' } as const;
+      await fulfillOrder(client, sellerCredentials, whole);
+      const error = await fulfillOrder(client, sellerCredentials, whole).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopBusinessError);
+      expect(error).toMatchObject({ kind: 'permanent', subCode: 'ORDER_ALREADY_SHIPPED' });
+      expect(error.requestId).toBe(sim.ledger[1]?.request_id);
+    });
+
+    it('raises a business error when the query says is_success=false', async () => {
+      const error = await queryLogisticsOrder(clientFor(sim), sellerCredentials, {
+        logistics_order_id: 'NOTFOUND-1',
+      }).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopBusinessError);
+      expect(error.subCode).toBe('ORDER_NOT_FOUND');
+    });
+
+    it('refuses to call a seller API without a session, sending nothing', async () => {
+      const requestsBefore = sim.stats().requests;
+      const error = await fulfillOrder(clientFor(sim), appCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopAuthError);
+      expect(error.requestId).toBeUndefined();
+      expect(sim.stats().requests).toBe(requestsBefore);
+    });
+  });
+
+  describe('transport', () => {
+    it('times out when the headers come later than the deadline', async () => {
+      sim.faults.set([{ type: 'latency', ms: 1_000, count: 1 }]);
+      const error = await fulfillOrder(
+        clientFor(sim, { deadlineMs: 200 }),
+        sellerCredentials,
+        shipment,
+      ).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopTimeoutError);
+      expect(error.retryable).toBe(true);
+    });
+
+    it('times out when the body stalls after the headers', async () => {
+      sim.faults.set([{ type: 'latency', ms: 1_000, phase: 'body', count: 1 }]);
+      const error = await fulfillOrder(
+        clientFor(sim, { deadlineMs: 200 }),
+        sellerCredentials,
+        shipment,
+      ).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopTimeoutError);
+    });
+
+    it('raises a transport error when the connection is reset', async () => {
+      sim.faults.set([{ type: 'reset', count: 1 }]);
+      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopTransportError);
+      expect(error).not.toBeInstanceOf(TopTimeoutError);
+      expect(error.kind).toBe('transient');
+    });
+
+    it('raises a transport error carrying the status of a non-2xx answer', async () => {
+      sim.faults.set([{ type: 'http', status: 503, count: 1 }]);
+      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopTransportError);
+      expect(error.status).toBe(503);
+    });
+
+    it('makes 100 sequential calls over one keep-alive connection', async () => {
+      const own = await startTestSimulator();
+      const client = clientFor(own);
+      for (let i = 0; i < 100; i++) {
+        await sendDeliveryOrder(client, appCredentials, { ticket_id: `T${i}`, status: 'PACKAGING' });
+      }
+
+      expect(own.ledger).toHaveLength(100);
+      expect(own.stats().connections).toBe(1);
+      await own.close();
+    });
+  });
+
+  describe('retry policy', () => {
+    it('retries a reset, a 5xx and an isp fault, delivering exactly once', async () => {
+      sim.faults.set([
+        { type: 'reset', count: 1 },
+        { type: 'http', status: 502, count: 1 },
+        { type: 'isp', count: 1 },
+      ]);
+      const client = clientFor(sim, { retry: { maxAttempts: 4, baseDelayMs: 10 } });
+      const result = await fulfillOrder(client, sellerCredentials, shipment);
+
+      expect(result.attempts).toBe(4);
+      expect(sim.ledger).toHaveLength(1);
+    });
+
+    it('waits out a short rate-limit ban before retrying', async () => {
+      sim.faults.set([{ type: 'rate_limit', qps: 1, ban_seconds: 1 }]);
+      const client = clientFor(sim, {
+        retry: { maxAttempts: 2, maxRateLimitWaitMs: 2_000 },
+        deadlineMs: 5_000,
+      });
+      await fulfillOrder(client, sellerCredentials, shipment);
+      const second = await fulfillOrder(client, sellerCredentials, { ...shipment, logistics_no: 'LA2' });
+
+      expect(second.attempts).toBe(2);
+      const [first, retried] = sim.ledger.map((e) => Date.parse(e.at));
+      // The ban of 1 s is announced as "1 more seconds" and waited as 2 s.
+      expect((retried ?? 0) - (first ?? 0)).toBeGreaterThanOrEqual(2_000);
+    });
+
+    it('does not hot-retry a ban longer than the policy allows', async () => {
+      sim.faults.set([{ type: 'rate_limit', qps: 1, ban_seconds: 30 }]);
+      const client = clientFor(sim, { retry: { maxAttempts: 5 } });
+      await fulfillOrder(client, sellerCredentials, shipment);
+      const requestsBefore = sim.stats().requests;
+      const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopRateLimitedError);
+      expect(sim.stats().requests - requestsBefore).toBe(1);
+    });
+
+    it('never retries past the deadline', async () => {
+      sim.faults.set([{ type: 'isp' }]);
+      const client = clientFor(sim, {
+        retry: { maxAttempts: 50, baseDelayMs: 100, maxDelayMs: 100 },
+        deadlineMs: 500,
+      });
+      const requestsBefore = sim.stats().requests;
+      const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
+
+      expect(error).toBeInstanceOf(TopTransientError);
+      // At least 50 ms per wait with the equal jitter: at most 500 / 50 attempts fit.
+      expect(sim.stats().requests - requestsBefore).toBeLessThanOrEqual(10);
+      expect(sim.stats().requests - requestsBefore).toBeGreaterThan(1);
+    });
+
+    it('never retries a permanent error', async () => {
+      sim.faults.set([{ type: 'error', code: 41, msg: 'Invalid Arguments' }]);
+      const client = clientFor(sim, { retry: { maxAttempts: 5 } });
+      const requestsBefore = sim.stats().requests;
+      await expect(fulfillOrder(client, sellerCredentials, shipment)).rejects.toBeInstanceOf(
+        TopPermanentError,
+      );
+      expect(sim.stats().requests - requestsBefore).toBe(1);
+    });
+  });
+});
