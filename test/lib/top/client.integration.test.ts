@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fulfillOrder } from '#lib/top/apis/fulfill-order.ts';
 import { queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
-import { sendDeliveryOrder } from '#lib/top/apis/send-delivery-order.ts';
+import { type DeliveryOrderSendRequest, sendDeliveryOrder } from '#lib/top/apis/send-delivery-order.ts';
 import {
   TopAuthError,
   TopBusinessError,
@@ -48,13 +48,13 @@ describe('TopClient against the simulator', () => {
     });
 
     it('sends a delivery order without a session, the param object arriving field for field', async () => {
-      const param = {
+      const param: DeliveryOrderSendRequest = {
         ticket_id: 'T42353535',
         status: 'PACK_FINISH',
         weight: 2300,
         mail_company: '顺丰',
         package_list: [{ outer_package_id: 'P1', length: 20, width: 20, height: 20, weight: 1000 }],
-      } as const;
+      };
       const result = await sendDeliveryOrder(clientFor(sim), appCredentials, param);
 
       expect(result.response.result?.success).toBe(true);
