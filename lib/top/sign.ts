@@ -12,12 +12,13 @@ export const isSignMethod = (value: unknown): value is SignMethod =>
  * with raw UTF-8 values. Callers pass the params exactly as they will be sent (empty ones already dropped).
  */
 export function signingString(params: Readonly<Record<string, string>>): string {
+  // Byte order of the UTF-8 keys (JavaScript's default sort is UTF-16 order, which differs past U+D7FF).
   const keys = Object.keys(params)
     .filter((key) => key !== 'sign')
-    // Byte order of the UTF-8 keys; keys are ASCII, where this equals code unit order.
-    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    .map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }))
+    .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
   let out = '';
-  for (const key of keys) out += key + params[key];
+  for (const { key } of keys) out += key + params[key];
   return out;
 }
 
