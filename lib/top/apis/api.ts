@@ -18,6 +18,12 @@ export interface TopApi<Request extends z.ZodType, Response extends z.ZodType> {
   readonly failure: (response: z.output<Response>) => TopErrorFields | undefined;
 }
 
+/** What request-side helpers read of an API; `failure` stays out, so any API fits. */
+export type TopApiRequestSide<Request extends z.ZodType> = Pick<
+  TopApi<Request, z.ZodType>,
+  'method' | 'objectParam' | 'request'
+>;
+
 export interface TopApiResult<T> {
   readonly requestId: string | undefined;
   readonly response: T;
@@ -26,7 +32,7 @@ export interface TopApiResult<T> {
 
 /** Checks a request against the API's rules; throws {@link TopRequestValidationError} naming each field. */
 export function validateTopRequest<Request extends z.ZodType>(
-  api: TopApi<Request, z.ZodType>,
+  api: TopApiRequestSide<Request>,
   input: unknown,
 ): z.output<Request> {
   const parsed = api.request.safeParse(input);
@@ -35,7 +41,7 @@ export function validateTopRequest<Request extends z.ZodType>(
 }
 
 /** The business params a validated request is sent as. */
-export const toTopParams = (api: TopApi<z.ZodType, z.ZodType>, request: unknown): TopParams =>
+export const toTopParams = (api: TopApiRequestSide<z.ZodType>, request: unknown): TopParams =>
   api.objectParam ? { [api.objectParam]: request } : (request as TopParams);
 
 /** Validates, calls, reads the typed response, and turns a failure flag into a {@link TopBusinessError}. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { type TopApi, validateTopRequest } from '#lib/top/apis/api.ts';
+import { validateTopRequest } from '#lib/top/apis/api.ts';
 import { FulfillOrderResponse, fulfillOrderApi } from '#lib/top/apis/fulfill-order.ts';
-import { type RequestIssue, TopRequestValidationError } from '#lib/top/apis/validation.ts';
+import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
+import { requestIssues } from '#test/helpers/validation.ts';
 
 // The example values of the API page.
 const pageExample = {
@@ -14,29 +14,13 @@ const pageExample = {
   logistics_no: 'LA88887777CN',
 };
 
-// validateTopRequest does not type-check with a concrete API object outside a generic context (a bug of
-// lib/top/apis/api.ts, pinned in wire.test.ts); this generic pass-through is the workaround.
-const validate = <Request extends z.ZodType, Response extends z.ZodType>(
-  api: TopApi<Request, Response>,
-  input: unknown,
-): z.output<Request> => validateTopRequest(api, input);
-
-/** The issues validation reports for `input`; [] when it passes. */
-function issuesOf(input: unknown): readonly RequestIssue[] {
-  try {
-    validate(fulfillOrderApi, input);
-    return [];
-  } catch (error) {
-    if (error instanceof TopRequestValidationError) return error.issues;
-    throw error;
-  }
-}
+const issuesOf = (input: unknown) => requestIssues(fulfillOrderApi, input);
 
 const pathsOf = (input: unknown) => issuesOf(input).map((issue) => issue.path);
 
 describe('aliexpress.solution.order.fulfill request', () => {
   it('accepts the example of the API page', () => {
-    expect(validate(fulfillOrderApi, pageExample)).toEqual(pageExample);
+    expect(validateTopRequest(fulfillOrderApi, pageExample)).toEqual(pageExample);
   });
 
   it('accepts the required fields alone', () => {
@@ -47,7 +31,7 @@ describe('aliexpress.solution.order.fulfill request', () => {
   it('throws a TopRequestValidationError naming the method and each bad field', () => {
     let thrown: unknown;
     try {
-      validate(fulfillOrderApi, { ...pageExample, out_ref: '', send_type: 'some' });
+      validateTopRequest(fulfillOrderApi, { ...pageExample, out_ref: '', send_type: 'some' });
     } catch (error) {
       thrown = error;
     }
@@ -81,7 +65,7 @@ describe('aliexpress.solution.order.fulfill request', () => {
     });
 
     it('is trimmed', () => {
-      const request = validate(fulfillOrderApi, { ...pageExample, [field]: ' X1 ' });
+      const request = validateTopRequest(fulfillOrderApi, { ...pageExample, [field]: ' X1 ' });
       expect(request[field as keyof typeof request]).toBe('X1');
     });
   });

@@ -1,35 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { type TopApi, validateTopRequest } from '#lib/top/apis/api.ts';
+import { validateTopRequest } from '#lib/top/apis/api.ts';
 import {
   FindOrderResponse,
   LOGISTICS_ORDER_STATUSES,
   queryLogisticsOrderApi,
 } from '#lib/top/apis/query-logistics-order.ts';
-import { type RequestIssue, TopRequestValidationError } from '#lib/top/apis/validation.ts';
 import { readTopResponse } from '#lib/top/response.ts';
+import { requestIssues } from '#test/helpers/validation.ts';
 
-// validateTopRequest does not type-check with a concrete API object outside a generic context (a bug of
-// lib/top/apis/api.ts, pinned in wire.test.ts); this generic pass-through is the workaround.
-const validate = <Request extends z.ZodType, Response extends z.ZodType>(
-  api: TopApi<Request, Response>,
-  input: unknown,
-): z.output<Request> => validateTopRequest(api, input);
-
-/** The issues validation reports for `input`; [] when it passes. */
-function issuesOf(input: unknown): readonly RequestIssue[] {
-  try {
-    validate(queryLogisticsOrderApi, input);
-    return [];
-  } catch (error) {
-    if (error instanceof TopRequestValidationError) return error.issues;
-    throw error;
-  }
-}
+const issuesOf = (input: unknown) => requestIssues(queryLogisticsOrderApi, input);
 
 describe('aliexpress.local.logistics.order.info.query request', () => {
   it('accepts the example of the API page', () => {
-    expect(validate(queryLogisticsOrderApi, { logistics_order_id: 'BP10000000018002' })).toEqual({
+    expect(validateTopRequest(queryLogisticsOrderApi, { logistics_order_id: 'BP10000000018002' })).toEqual({
       logistics_order_id: 'BP10000000018002',
     });
   });

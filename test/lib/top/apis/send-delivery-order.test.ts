@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { type TopApi, validateTopRequest } from '#lib/top/apis/api.ts';
+import { validateTopRequest } from '#lib/top/apis/api.ts';
 import {
   CHARGE_TYPES,
   DELIVERY_ERROR_CODES,
@@ -9,25 +8,9 @@ import {
   PACKAGE_STATUSES,
   sendDeliveryOrderApi,
 } from '#lib/top/apis/send-delivery-order.ts';
-import { type RequestIssue, TopRequestValidationError } from '#lib/top/apis/validation.ts';
+import { requestIssues } from '#test/helpers/validation.ts';
 
-// validateTopRequest does not type-check with a concrete API object outside a generic context (a bug of
-// lib/top/apis/api.ts, pinned in wire.test.ts); this generic pass-through is the workaround.
-const validate = <Request extends z.ZodType, Response extends z.ZodType>(
-  api: TopApi<Request, Response>,
-  input: unknown,
-): z.output<Request> => validateTopRequest(api, input);
-
-/** The issues validation reports for `input`; [] when it passes. */
-function issuesOf(input: unknown): readonly RequestIssue[] {
-  try {
-    validate(sendDeliveryOrderApi, input);
-    return [];
-  } catch (error) {
-    if (error instanceof TopRequestValidationError) return error.issues;
-    throw error;
-  }
-}
+const issuesOf = (input: unknown) => requestIssues(sendDeliveryOrderApi, input);
 
 const pathsOf = (input: unknown) => issuesOf(input).map((issue) => issue.path);
 
@@ -101,7 +84,7 @@ describe('tmall.ovs.delivery.order.info.send request', () => {
   });
 
   it('keeps every field of the sample, Chinese text included', () => {
-    expect(validate(sendDeliveryOrderApi, pageSample)).toEqual(pageSample);
+    expect(validateTopRequest(sendDeliveryOrderApi, pageSample)).toEqual(pageSample);
   });
 
   describe('ticket_id / platform_order_id', () => {

@@ -328,17 +328,9 @@ describe('the session field', () => {
 });
 
 describe('the API helpers', () => {
-  // BUG (lib/top/apis/api.ts:28-31 and :38): `validateTopRequest(api: TopApi<Request, z.ZodType>, …)` and
-  // `toTopParams(api: TopApi<z.ZodType, z.ZodType>, …)` reject every concrete API object, because
-  // `failure` takes `z.output<Response>` and `unknown` is not assignable to a concrete response type
-  // (strictFunctionTypes). They only compile inside a generic function (callTopApi; `wire` above), so a
-  // handler cannot call `validateTopRequest(fulfillOrderApi, body)`. They work at run time; once the
-  // signatures are fixed, these directives go unused and tsc flags them: delete them then.
-  it('validate and encode a concrete API at run time, though tsc rejects the call', () => {
+  it('validate and encode a concrete API', () => {
     const input = { logistics_order_id: 'BP10000000018002' };
-    // @ts-expect-error see the BUG note above
     const request = validateTopRequest(queryLogisticsOrderApi, input);
-    // @ts-expect-error see the BUG note above
     expect(toTopParams(queryLogisticsOrderApi, request)).toEqual({ param1: input });
   });
 });
