@@ -11,7 +11,9 @@ const STRING_OR_NUMBER = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
 export function parseJsonKeepingIds(text: string): unknown {
   if (!LONG_DIGITS.test(text)) return JSON.parse(text);
   const quoted = text.replace(STRING_OR_NUMBER, (token) =>
-    token.startsWith('"') || /[.eE]/.test(token) || Number.isSafeInteger(Number(token)) ? token : `"${token}"`,
+    token.startsWith('"') || /[.eE]/.test(token) || Number.isSafeInteger(Number(token))
+      ? token
+      : `"${token}"`,
   );
   return JSON.parse(quoted);
 }

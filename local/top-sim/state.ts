@@ -14,6 +14,8 @@ interface Fulfilment {
 
 interface PackageRecord {
   readonly outer_package_id?: string;
+  readonly status?: string;
+  readonly mail_no?: string;
   readonly length?: number;
   readonly width?: number;
   readonly height?: number;
@@ -94,11 +96,13 @@ export class SimState {
         },
       };
     }
+    // Once reported, a package keeps its volume and weight; a re-send updates only status and mail_no.
+    const kept = previous?.packages && packages ? mergePackages(previous.packages, packages) : packages;
     for (const key of keys) {
       const known = this.deliveryOrders.get(key);
       this.deliveryOrders.set(key, {
         status: (request.status as string | undefined) ?? known?.status,
-        packages: packages ?? known?.packages,
+        packages: kept ?? known?.packages,
         updates: (known?.updates ?? 0) + 1,
         at: new Date(now).toISOString(),
       });
@@ -152,14 +156,30 @@ export class SimState {
   }
 }
 
+const DIMENSIONS = ['length', 'width', 'height', 'weight'] as const;
+
+/** Same set of outer_package_ids, none repeated, and no reported volume or weight changed (omitting is fine). */
 function samePackages(before: readonly PackageRecord[], after: readonly PackageRecord[]): boolean {
-  if (before.length !== after.length) return false;
   const byId = new Map(before.map((p) => [p.outer_package_id, p]));
+  const afterIds = new Set(after.map((p) => p.outer_package_id));
+  if (after.length !== afterIds.size || afterIds.size !== byId.size) return false;
   return after.every((p) => {
     const old = byId.get(p.outer_package_id);
-    // A re-send may leave the volume out; it may not change it.
-    const kept = (field: 'length' | 'width' | 'height' | 'weight') =>
-      p[field] === undefined || p[field] === old?.[field];
-    return old !== undefined && kept('length') && kept('width') && kept('height') && kept('weight');
+    return (
+      old !== undefined && DIMENSIONS.every((field) => p[field] === undefined || p[field] === old[field])
+    );
+  });
+}
+
+/** The stored packages with the re-send's status and mail_no laid over them. */
+function mergePackages(before: readonly PackageRecord[], after: readonly PackageRecord[]): PackageRecord[] {
+  const byId = new Map(after.map((p) => [p.outer_package_id, p]));
+  return before.map((p) => {
+    const update = byId.get(p.outer_package_id);
+    return {
+      ...p,
+      ...(update?.status && { status: update.status }),
+      ...(update?.mail_no && { mail_no: update.mail_no }),
+    };
   });
 }

@@ -225,11 +225,7 @@ describe('the memory of the simulator', () => {
       });
     });
 
-    // BUG (local/top-sim/state.ts:99-104, sendDeliveryOrder): an accepted re-send that leaves the dimensions
-    // out replaces the stored packages with the dimensionless ones, so the reported volume and weight are
-    // forgotten; a later re-send repeating the original, unchanged dimensions is then refused with
-    // PACKAGE_CANNOT_CHANGE, and one with different dimensions would be compared against nothing.
-    it.fails('accepts the original dimensions again after a re-send that left them out', async () => {
+    it('accepts the original dimensions again after a re-send that left them out', async () => {
       await deliver({ platform_order_id: 'P-700', status: 'ISSUE_SUCCEEDED', package_list: packages });
       await deliver({
         platform_order_id: 'P-700',
@@ -240,10 +236,7 @@ describe('the memory of the simulator', () => {
       expect(again.response.result?.success).toBe(true);
     });
 
-    // BUG (local/top-sim/state.ts:155-164, samePackages): the comparison checks the lengths of the lists and
-    // that every new package is known, not that every known package is still there; a re-send naming one
-    // package twice ([A, A] after [A, B]) drops B and is accepted.
-    it.fails('refuses a re-send that repeats one package in place of another', async () => {
+    it('refuses a re-send that repeats one package in place of another', async () => {
       await deliver({ platform_order_id: 'P-800', package_list: packages });
       const error = await deliver({
         platform_order_id: 'P-800',
