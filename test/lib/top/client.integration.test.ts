@@ -158,28 +158,20 @@ describe('TopClient against the simulator', () => {
   });
 
   describe('transport', () => {
-    it('times out when the headers come later than the deadline', async () => {
-      sim.faults.set([{ type: 'latency', ms: 1_000, count: 1 }]);
-      const error = await fulfillOrder(
-        clientFor(sim, { deadlineMs: 200 }),
-        sellerCredentials,
-        shipment,
-      ).catch((e) => e);
+    it.each(['headers', 'body'] as const)(
+      'times out when the %s come later than the deadline',
+      async (phase) => {
+        sim.faults.set([{ type: 'latency', ms: 1_000, phase, count: 1 }]);
+        const error = await fulfillOrder(
+          clientFor(sim, { deadlineMs: 200 }),
+          sellerCredentials,
+          shipment,
+        ).catch((e) => e);
 
-      expect(error).toBeInstanceOf(TopTimeoutError);
-      expect(error.retryable).toBe(true);
-    });
-
-    it('times out when the body stalls after the headers', async () => {
-      sim.faults.set([{ type: 'latency', ms: 1_000, phase: 'body', count: 1 }]);
-      const error = await fulfillOrder(
-        clientFor(sim, { deadlineMs: 200 }),
-        sellerCredentials,
-        shipment,
-      ).catch((e) => e);
-
-      expect(error).toBeInstanceOf(TopTimeoutError);
-    });
+        expect(error).toBeInstanceOf(TopTimeoutError);
+        expect(error.retryable).toBe(true);
+      },
+    );
 
     it('raises a transport error when the connection is reset', async () => {
       sim.faults.set([{ type: 'reset', count: 1 }]);

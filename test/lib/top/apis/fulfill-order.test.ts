@@ -2,17 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { validateTopRequest } from '#lib/top/apis/api.ts';
 import { FulfillOrderResponse, fulfillOrderApi } from '#lib/top/apis/fulfill-order.ts';
 import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
+import { fulfilPageExample } from '#test/helpers/api-examples.ts';
 import { requestIssues } from '#test/helpers/validation.ts';
 
-// The example values of the API page.
-const pageExample = {
-  service_name: 'EMS',
-  tracking_website: 'www.17track.com',
-  out_ref: '888877779999',
-  send_type: 'part',
-  description: 'memo',
-  logistics_no: 'LA88887777CN',
-};
+const pageExample = fulfilPageExample;
 
 const issuesOf = (input: unknown) => requestIssues(fulfillOrderApi, input);
 

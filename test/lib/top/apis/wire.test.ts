@@ -7,6 +7,7 @@ import { queryLogisticsOrderApi } from '#lib/top/apis/query-logistics-order.ts';
 import { sendDeliveryOrderApi } from '#lib/top/apis/send-delivery-order.ts';
 import { TopClient, type TopClientConfig, type TopCredentials } from '#lib/top/client.ts';
 import { encodeParams } from '#lib/top/params.ts';
+import { fulfilPageExample } from '#test/helpers/api-examples.ts';
 
 // 02:00 UTC is 10:00 in China: every golden below carries timestamp=2026-11-23 10:00:00.
 const fixedEpochMs = Date.parse('2026-11-23T02:00:00Z');
@@ -53,15 +54,7 @@ const signatures = {
 } as const;
 
 describe('aliexpress.solution.order.fulfill on the wire', () => {
-  // The example values of the API page.
-  const pageExample = {
-    service_name: 'EMS',
-    tracking_website: 'www.17track.com',
-    out_ref: '888877779999',
-    send_type: 'part',
-    description: 'memo',
-    logistics_no: 'LA88887777CN',
-  };
+  const pageExample = fulfilPageExample;
 
   it('matches the golden form, flat params beside the system params, session included', () => {
     expect(wire(fulfillOrderApi, pageExample, seller).toString()).toBe(
