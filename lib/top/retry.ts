@@ -29,12 +29,11 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number | undefined {
   if (!error.retryable || attempt >= policy.maxAttempts) return undefined;
-  const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
-  const jittered = backoff / 2 + (backoff / 2) * random();
   if (error instanceof TopRateLimitedError && error.retryAfterMs !== undefined) {
     return error.retryAfterMs <= policy.maxRateLimitWaitMs ? error.retryAfterMs : undefined;
   }
-  return jittered;
+  const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs);
+  return backoff / 2 + (backoff / 2) * random();
 }
 
 /** Checks a policy handed in by a caller; rejects what cannot be meant. */

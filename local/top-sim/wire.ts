@@ -14,6 +14,18 @@ export const newRequestId = (): string => BigInt(`0x${randomBytes(8).toString('h
 export const errorBody = (error: SimError, requestId: string): string =>
   JSON.stringify({ error_response: { ...error, request_id: requestId } });
 
+const quotedDigitsByField = new Map<string, RegExp>();
+
+/** `"field":"123"`, compiled once per field name. */
+function quotedDigits(field: string): RegExp {
+  let pattern = quotedDigitsByField.get(field);
+  if (!pattern) {
+    pattern = new RegExp(`"${field}":"(\\d+)"`, 'g');
+    quotedDigitsByField.set(field, pattern);
+  }
+  return pattern;
+}
+
 /**
  * A success body: the `<method>_response` envelope (absent with simplify=true). Fields listed in
  * `bigIntegers` hold exact digits and are written as bare JSON numbers, as TOP writes 16-digit ids.
@@ -27,8 +39,7 @@ export function successBody(
 ): string {
   const inner = { ...body, request_id: requestId };
   let json = JSON.stringify(simplify ? inner : { [`${method.replaceAll('.', '_')}_response`]: inner });
-  for (const field of bigIntegers)
-    json = json.replaceAll(new RegExp(`"${field}":"(\\d+)"`, 'g'), `"${field}":$1`);
+  for (const field of bigIntegers) json = json.replaceAll(quotedDigits(field), `"${field}":$1`);
   return json;
 }
 
