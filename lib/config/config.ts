@@ -1,0 +1,227 @@
+import * as z from 'zod';
+import { isSignMethod, SIGN_METHODS } from '#lib/top/sign.ts';
+
+/** The environment is missing a key or holds a value that cannot be used; raised at cold start. */
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** A webhook source: each has its own signing secret. */
+export type WebhookSource = 'wms' | 'storefront';
+
+/** Where secrets come from: Secrets Manager by id (AWS), or values held in the environment (local runs). */
+export type SecretsConfig =
+  | {
+      readonly kind: 'secrets-manager';
+      readonly maxAgeSeconds: number;
+      readonly topCredentialsId: string;
+      readonly webhookSecretIds: Readonly<Partial<Record<WebhookSource, string>>>;
+    }
+  | {
+      readonly kind: 'environment';
+      readonly topCredentials: string;
+      readonly webhookSecrets: Readonly<Partial<Record<WebhookSource, string>>>;
+    };
+
+export interface RetryConfig {
+  /** First retry delay; later ones back off exponentially with full jitter. */
+  readonly baseMs: number;
+  readonly maxDelayMs: number;
+  /** TOP calls an operation may make before it is DEAD. */
+  readonly maxAttempts: number;
+  /** Age after which an operation still failing is DEAD. */
+  readonly maxAgeMs: number;
+}
+
+export interface Config {
+  readonly operationsTable: string;
+  /** A DynamoDB-compatible endpoint (dynalite locally); absent in AWS. */
+  readonly dynamodbEndpoint: string | undefined;
+  readonly topGatewayUrl: string;
+  readonly topSignMethod: (typeof SIGN_METHODS)[number];
+  /** Budget of one TOP call; a handler also keeps it inside the invocation's remaining time. */
+  readonly topDeadlineMs: number;
+  readonly secrets: SecretsConfig;
+  readonly retry: RetryConfig;
+  /** How long operation records are kept: the senders' retry horizon. */
+  readonly idempotencyTtlSeconds: number;
+  readonly sweep: { readonly batchSize: number; readonly concurrency: number };
+}
+
+const WEBHOOK_ENV = {
+  wms: { id: 'WMS_WEBHOOK_SECRET_ID', value: 'WMS_WEBHOOK_SECRET' },
+  storefront: { id: 'STOREFRONT_WEBHOOK_SECRET_ID', value: 'STOREFRONT_WEBHOOK_SECRET' },
+} as const satisfies Record<WebhookSource, { id: string; value: string }>;
+
+const requiredOr = (message: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? 'is required' : message;
+const text = z
+  .string({ error: requiredOr('must be text') })
+  .trim()
+  .min(1, 'must not be empty');
+const url = z.url({ error: requiredOr('must be a URL') });
+const seconds = (fallback: number) =>
+  z.coerce.number().positive('must be a positive number').default(fallback);
+const wholeNumber = (fallback: number) =>
+  z.coerce.number().int('must be a whole number').positive('must be positive').default(fallback);
+
+const Environment = z.object({
+  OPERATIONS_TABLE: text,
+  DYNAMODB_ENDPOINT: url.optional(),
+  TOP_GATEWAY_URL: url,
+  TOP_SIGN_METHOD: z
+    .string()
+    .refine(isSignMethod, `must be one of ${SIGN_METHODS.join(', ')}`)
+    .default('hmac-sha256'),
+  TOP_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+  SECRETS_MAX_AGE_SECONDS: seconds(300),
+  TOP_CREDENTIALS_SECRET_ID: text.optional(),
+  WMS_WEBHOOK_SECRET_ID: text.optional(),
+  STOREFRONT_WEBHOOK_SECRET_ID: text.optional(),
+  TOP_APP_KEY: text.optional(),
+  TOP_APP_SECRET: text.optional(),
+  TOP_SESSION: z.string().optional(),
+  WMS_WEBHOOK_SECRET: text.optional(),
+  STOREFRONT_WEBHOOK_SECRET: text.optional(),
+  RETRY_BASE_SECONDS: seconds(30),
+  RETRY_MAX_SECONDS: seconds(3_600),
+  RETRY_MAX_ATTEMPTS: wholeNumber(10),
+  RETRY_MAX_AGE_SECONDS: seconds(86_400),
+  IDEMPOTENCY_TTL_SECONDS: wholeNumber(7 * 86_400),
+  SWEEP_BATCH_SIZE: wholeNumber(100),
+  SWEEP_CONCURRENCY: wholeNumber(4),
+});
+type Environment = z.output<typeof Environment>;
+
+export interface LoadConfigOptions {
+  /** The webhook sources this function verifies; their secrets must be configured. */
+  readonly webhookSources?: readonly WebhookSource[];
+}
+
+/**
+ * Reads and validates the environment once, at cold start; the only reader of `process.env`.
+ * Throws {@link ConfigError} naming every missing or unusable key.
+ */
+export function loadConfig(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions = {},
+): Config {
+  const parsed = Environment.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const values = parsed.data;
+  const secrets = secretsConfig(values, options.webhookSources ?? []);
+  const retry: RetryConfig = {
+    baseMs: values.RETRY_BASE_SECONDS * 1000,
+    maxDelayMs: values.RETRY_MAX_SECONDS * 1000,
+    maxAttempts: values.RETRY_MAX_ATTEMPTS,
+    maxAgeMs: values.RETRY_MAX_AGE_SECONDS * 1000,
+  };
+  if (retry.maxDelayMs < retry.baseMs) {
+    throw new ConfigError(['RETRY_MAX_SECONDS must not be less than RETRY_BASE_SECONDS']);
+  }
+  return {
+    operationsTable: values.OPERATIONS_TABLE,
+    dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
+    topGatewayUrl: values.TOP_GATEWAY_URL,
+    topSignMethod: values.TOP_SIGN_METHOD as Config['topSignMethod'],
+    topDeadlineMs: values.TOP_DEADLINE_MS,
+    secrets,
+    retry,
+    idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
+    sweep: { batchSize: values.SWEEP_BATCH_SIZE, concurrency: values.SWEEP_CONCURRENCY },
+  };
+}
+
+// An empty variable (`FOO=`) means "not set", as a shell user expects.
+function withoutBlanks(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env))
+    if (value !== undefined && value !== '') present[key] = value;
+  return present;
+}
+
+function secretsConfig(values: Environment, sources: readonly WebhookSource[]): SecretsConfig {
+  const fromSecretsManager = values.TOP_CREDENTIALS_SECRET_ID !== undefined;
+  const fromEnvironment = values.TOP_APP_KEY !== undefined || values.TOP_APP_SECRET !== undefined;
+  if (fromSecretsManager && fromEnvironment) {
+    throw new ConfigError([
+      'set either TOP_CREDENTIALS_SECRET_ID (Secrets Manager) or TOP_APP_KEY/TOP_APP_SECRET (local), not both',
+    ]);
+  }
+  if (fromSecretsManager) {
+    const missing = sources.filter((source) => values[WEBHOOK_ENV[source].id] === undefined);
+    if (missing.length > 0) throw new ConfigError(missing.map((s) => `${WEBHOOK_ENV[s].id} is required`));
+    return {
+      kind: 'secrets-manager',
+      maxAgeSeconds: values.SECRETS_MAX_AGE_SECONDS,
+      topCredentialsId: values.TOP_CREDENTIALS_SECRET_ID as string,
+      webhookSecretIds: pick(sources, (source) => values[WEBHOOK_ENV[source].id]),
+    };
+  }
+  const problems = [
+    ...(values.TOP_APP_KEY === undefined ? ['TOP_APP_KEY is required (or TOP_CREDENTIALS_SECRET_ID)'] : []),
+    ...(values.TOP_APP_SECRET === undefined
+      ? ['TOP_APP_SECRET is required (or TOP_CREDENTIALS_SECRET_ID)']
+      : []),
+    ...sources
+      .filter((source) => values[WEBHOOK_ENV[source].value] === undefined)
+      .map((source) => `${WEBHOOK_ENV[source].value} is required`),
+  ];
+  let sellers: Record<string, string> = {};
+  try {
+    sellers = parseSessions(values.TOP_SESSION ?? '');
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    kind: 'environment',
+    // The same JSON layout as the Secrets Manager secret, so one parser serves both.
+    topCredentials: JSON.stringify({
+      app_key: values.TOP_APP_KEY,
+      app_secret: values.TOP_APP_SECRET,
+      sign_method: values.TOP_SIGN_METHOD,
+      sellers,
+    }),
+    webhookSecrets: pick(sources, (source) => values[WEBHOOK_ENV[source].value]),
+  };
+}
+
+/** The seller id a bare `TOP_SESSION` value (no `seller=`) is filed under. */
+export const DEFAULT_SELLER_ID = 'default';
+
+/** `TOP_SESSION`: `shop-1=<session>,shop-2=<session>`, or one bare session for a single seller. */
+export function parseSessions(value: string): Record<string, string> {
+  const sellers: Record<string, string> = {};
+  for (const entry of value.split(',').map((part) => part.trim())) {
+    if (entry === '') continue;
+    const split = entry.indexOf('=');
+    const [seller, session] =
+      split < 0 ? [DEFAULT_SELLER_ID, entry] : [entry.slice(0, split), entry.slice(split + 1)];
+    if (!seller.trim() || !session.trim()) {
+      throw new Error('TOP_SESSION must be "<seller>=<session>" entries separated by commas');
+    }
+    if (seller.trim() in sellers) throw new Error(`TOP_SESSION names seller ${seller.trim()} twice`);
+    sellers[seller.trim()] = session.trim();
+  }
+  return sellers;
+}
+
+function pick(
+  sources: readonly WebhookSource[],
+  value: (source: WebhookSource) => string | undefined,
+): Partial<Record<WebhookSource, string>> {
+  const picked: Partial<Record<WebhookSource, string>> = {};
+  for (const source of sources) {
+    const found = value(source);
+    if (found !== undefined) picked[source] = found;
+  }
+  return picked;
+}

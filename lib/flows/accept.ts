@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { InvalidPayloadError } from '#lib/http/errors.ts';
+import { header, parseJsonBody, rawBody } from '#lib/http/request.ts';
+import { IdempotencyKeyReusedError, OperationInFlightError } from '#lib/operations/errors.ts';
+import { type AttemptDeps, attemptOperation } from '#lib/operations/execute.ts';
+import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
+import { leaseFor, topDeadlineFor } from '#lib/operations/lease.ts';
+import type { Operation } from '#lib/operations/operation.ts';
+import { toRequestIssues } from '#lib/top/apis/validation.ts';
+import type { WebhookFlow } from './flow.ts';
+
+/** Checks a delivery's signature against the source's secrets; throws when it does not hold. */
+export interface WebhookVerifier {
+  verify(
+    headers: Readonly<Record<string, string | undefined>>,
+    rawBody: Uint8Array,
+  ): Promise<{ readonly id: string; readonly timestamp: number }>;
+}
+
+export interface AcceptDeps extends AttemptDeps {
+  readonly verifier: WebhookVerifier;
+  readonly topDeadlineMs: number;
+}
+
+/** What became of a delivery: its operation, and whether it was only replayed from the record. */
+export interface Accepted {
+  readonly operation: Operation;
+  readonly replayed: boolean;
+}
+
+/**
+ * Accepting a webhook: verify, parse, validate, resolve the seller, claim the operation with one
+ * conditional write, then make the first attempt. Everything that can fail before the claim
+ * throws (and nothing is stored); after the claim the operation is durable and owns the event.
+ */
+export async function acceptWebhook(
+  flow: WebhookFlow,
+  deps: AcceptDeps,
+  event: APIGatewayProxyEventV2,
+  remainingMs: () => number,
+): Promise<Accepted> {
+  const now = deps.now ?? Date.now;
+  const bytes = rawBody(event);
+  const { id: webhookId } = await deps.verifier.verify(event.headers ?? {}, bytes);
+  const json = parseJsonBody(event, bytes);
+  const parsed = flow.body.safeParse(json);
+  if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
+  const body = parsed.data;
+
+  const sellerId = flow.requiresSeller
+    ? (await deps.credentials.forSeller(flow.sellerOf(body))).sellerId
+    : flow.sellerOf(body);
+  const draft = flow.draft(body, sellerId);
+  const idempotencyKey = header(event, 'idempotency-key')?.trim() || webhookId;
+  const operationId = operationIdFor(flow.flow, idempotencyKey);
+  const hash = payloadHash(json);
+  const at = now();
+  const lease = leaseFor(at, remainingMs());
+  const operation: Operation = {
+    operation_id: operationId,
+    flow: flow.flow,
+    idempotency_key: idempotencyKey,
+    webhook_id: webhookId,
+    payload_hash: hash,
+    status: 'IN_PROGRESS',
+    attempts: 0,
+    created_at: at,
+    updated_at: at,
+    budget_started_at: at,
+    lease_token: lease.token,
+    lease_expires_at: lease.expiresAt,
+    request: { method: flow.method, seller_id: sellerId, params: draft.params },
+    guards: draft.guards,
+    expires_at: Math.floor(at / 1000) + deps.ttlSeconds,
+  };
+
+  let held: Operation | undefined;
+  if (await deps.store.create(operation)) {
+    held = operation;
+  } else {
+    const existing = await deps.store.get(operationId);
+    if (!existing) throw new OperationInFlightError(operationId, 1_000);
+    if (existing.payload_hash !== hash) throw new IdempotencyKeyReusedError(operationId);
+    if (existing.status !== 'IN_PROGRESS') return { operation: existing, replayed: true };
+    // A lease left by a crashed invocation has lapsed: take the operation over instead of waiting.
+    held = await deps.store.acquire(operationId, 'due', { token: randomUUID(), expiresAt: lease.expiresAt });
+    if (!held) {
+      const waitMs = Math.max(1_000, (existing.lease_expires_at ?? at) - at);
+      throw new OperationInFlightError(operationId, waitMs);
+    }
+  }
+  const settled = await attemptOperation(deps, held, {
+    deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
+  });
+  return { operation: settled, replayed: false };
+}

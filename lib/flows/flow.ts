@@ -1,0 +1,22 @@
+import type * as z from 'zod';
+import type { WebhookSource } from '#lib/config/config.ts';
+import type { Flow, OperationGuards } from '#lib/operations/operation.ts';
+
+/** What a webhook body becomes: the TOP request to make and the checks to run before making it. */
+export interface OperationDraft {
+  readonly params: Record<string, unknown>;
+  readonly guards: OperationGuards;
+}
+
+/** One webhook flow: its contract, the TOP API it drives and how a body maps onto that API. */
+export interface WebhookFlow<Body extends z.ZodType = z.ZodType> {
+  readonly flow: Flow;
+  readonly source: WebhookSource;
+  readonly method: string;
+  /** Whether the call acts for a seller, so the body must pick one (or only one is configured). */
+  readonly requiresSeller: boolean;
+  readonly body: Body;
+  /** The seller the sender named, if any. */
+  readonly sellerOf: (body: z.output<Body>) => string | undefined;
+  readonly draft: (body: z.output<Body>, sellerId: string | undefined) => OperationDraft;
+}

@@ -1,0 +1,54 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { errorResponse } from '#lib/http/error-response.ts';
+import { operationResponse, operationView } from '#lib/http/operation-response.ts';
+import { jsonResponse, problemResponse } from '#lib/http/problem.ts';
+import { countOutcome, outcomeOf } from '#lib/observability/telemetry.ts';
+import { OperationNotFoundError } from '#lib/operations/errors.ts';
+import type { AttemptDeps } from '#lib/operations/execute.ts';
+import { replayOperation } from '#lib/operations/replay.ts';
+import { describeError, operationLogFields } from './log-fields.ts';
+import type { HttpHandler } from './webhook.ts';
+
+export interface OperatorHandlerDeps extends AttemptDeps {
+  readonly topDeadlineMs: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+/**
+ * The operator API: `GET /operations/{id}` shows an operation; `POST /operations/{id}/replay`
+ * gives a DEAD or FAILED one a fresh budget and attempts it at once.
+ */
+export function operatorHandler(deps: OperatorHandlerDeps): HttpHandler {
+  const { logger, metrics } = deps;
+  return async (event, context) => {
+    logger.addContext(context);
+    const operationId = event.pathParameters?.id ?? '';
+    logger.appendKeys({ operation_id: operationId });
+    try {
+      if (event.routeKey === 'GET /operations/{id}') {
+        const operation = await deps.store.get(operationId);
+        if (!operation) throw new OperationNotFoundError(operationId);
+        return jsonResponse(200, operationView(operation));
+      }
+      if (event.routeKey === 'POST /operations/{id}/replay') {
+        const operation = await replayOperation(deps, operationId, () => context.getRemainingTimeInMillis());
+        logger.info('operation replayed', operationLogFields(operation));
+        countOutcome(metrics, outcomeOf(operation.status));
+        return operationResponse(operation);
+      }
+      return problemResponse({ type: 'about:blank', title: 'Not Found', status: 404 });
+    } catch (error) {
+      const mapped = errorResponse(error);
+      logger[mapped.logLevel]('operator request refused', {
+        http_status: mapped.response.statusCode,
+        error: describeError(error, mapped.logLevel === 'error'),
+      });
+      return mapped.response;
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

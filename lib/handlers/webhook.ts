@@ -1,0 +1,59 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type AcceptDeps, acceptWebhook } from '#lib/flows/accept.ts';
+import type { WebhookFlow } from '#lib/flows/flow.ts';
+import { errorResponse } from '#lib/http/error-response.ts';
+import { operationResponse } from '#lib/http/operation-response.ts';
+import { countOutcome, type Outcome, outcomeOf } from '#lib/observability/telemetry.ts';
+import { describeError, operationLogFields } from './log-fields.ts';
+
+export interface WebhookHandlerDeps extends AcceptDeps {
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+export type HttpHandler = (
+  event: APIGatewayProxyEventV2,
+  context: Context,
+) => Promise<APIGatewayProxyStructuredResultV2>;
+
+/** The Lambda handler of a webhook flow: accept, then map the operation (or the error) to HTTP. */
+export function webhookHandler(flow: WebhookFlow, deps: WebhookHandlerDeps): HttpHandler {
+  const { logger, metrics } = deps;
+  return async (event, context) => {
+    logger.addContext(context);
+    // The sender's delivery id ties our log lines to its own; it is not a secret and not personal.
+    logger.appendKeys({
+      correlation_id: event.headers?.['webhook-id'] ?? context.awsRequestId,
+      flow: flow.flow,
+    });
+    let outcome: Outcome = 'error';
+    try {
+      const { operation, replayed } = await acceptWebhook(flow, deps, event, () =>
+        context.getRemainingTimeInMillis(),
+      );
+      outcome = replayed ? 'replayed' : outcomeOf(operation.status);
+      const response = operationResponse(operation, { replayed });
+      logger.info('webhook handled', {
+        outcome,
+        http_status: response.statusCode,
+        ...operationLogFields(operation),
+      });
+      return response;
+    } catch (error) {
+      const mapped = errorResponse(error);
+      outcome = mapped.outcome;
+      logger[mapped.logLevel]('webhook refused', {
+        outcome,
+        http_status: mapped.response.statusCode,
+        error: describeError(error, mapped.logLevel === 'error'),
+      });
+      return mapped.response;
+    } finally {
+      countOutcome(metrics, outcome);
+      metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  };
+}

@@ -1,0 +1,56 @@
+/** One field of a request that breaks a rule, named by its path in the body (`delivery_order.error_code`). */
+export interface FieldIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A request we refuse as it stands; the problem mapping turns it into a 4xx. */
+export abstract class RequestError extends Error {
+  abstract readonly status: number;
+  abstract readonly slug: string;
+  abstract readonly title: string;
+}
+
+export class PayloadTooLargeError extends RequestError {
+  readonly status = 413;
+  readonly slug = 'payload-too-large';
+  readonly title = 'Payload too large';
+  constructor(limitBytes: number) {
+    super(`the body is larger than ${limitBytes} bytes`);
+    this.name = 'PayloadTooLargeError';
+  }
+}
+
+export class UnsupportedMediaTypeError extends RequestError {
+  readonly status = 415;
+  readonly slug = 'unsupported-media-type';
+  readonly title = 'Unsupported media type';
+  constructor() {
+    super('the body must be JSON (content-type: application/json)');
+    this.name = 'UnsupportedMediaTypeError';
+  }
+}
+
+export class MalformedJsonError extends RequestError {
+  readonly status = 400;
+  readonly slug = 'malformed-json';
+  readonly title = 'Malformed JSON';
+  constructor(options: { cause: unknown }) {
+    // JSON.parse's own message quotes the body; keep it out of the answer and the logs.
+    super('the body is not valid JSON', options);
+    this.name = 'MalformedJsonError';
+  }
+}
+
+/** The body is JSON but breaks the contract; each broken rule is named. */
+export class InvalidPayloadError extends RequestError {
+  readonly status = 400;
+  readonly slug = 'invalid-payload';
+  readonly title = 'Invalid payload';
+  readonly issues: readonly FieldIssue[];
+  constructor(issues: readonly FieldIssue[]) {
+    super(`the body breaks ${issues.length} rule${issues.length === 1 ? '' : 's'} of the contract`);
+    this.name = 'InvalidPayloadError';
+    this.issues = issues;
+  }
+}

@@ -1,0 +1,67 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { ErrorOutcome } from '#lib/http/error-response.ts';
+import type { OperationStatus } from '#lib/operations/operation.ts';
+
+export const METRICS_NAMESPACE = 'TopWebhooks';
+
+/** JSON log lines to stdout (CloudWatch in AWS); one logger per function, built at module scope. */
+export const createLogger = (serviceName: string): Logger => new Logger({ serviceName });
+
+/** CloudWatch metrics in the embedded metric format; one instance per function. */
+export const createMetrics = (serviceName: string): Metrics =>
+  new Metrics({ namespace: METRICS_NAMESPACE, serviceName });
+
+/** What became of one request or attempt; each has its own metric. */
+export type Outcome =
+  | 'delivered'
+  | 'pending_retry'
+  | 'rejected'
+  | 'stale'
+  | 'duplicate'
+  | 'dead'
+  | 'replayed'
+  | ErrorOutcome;
+
+const METRIC_NAMES: Record<Outcome, string> = {
+  delivered: 'Delivered',
+  pending_retry: 'PendingRetry',
+  rejected: 'RejectedByTop',
+  stale: 'Stale',
+  duplicate: 'Duplicate',
+  dead: 'Dead',
+  replayed: 'Replayed',
+  invalid: 'Invalid',
+  unauthorized: 'Unauthorized',
+  not_found: 'NotFound',
+  conflict: 'Conflict',
+  in_flight: 'InFlight',
+  key_reused: 'KeyReused',
+  unknown_seller: 'UnknownSeller',
+  unavailable: 'Unavailable',
+  error: 'Error',
+};
+
+export const metricName = (outcome: Outcome): string => METRIC_NAMES[outcome];
+
+/** The outcome an operation's status stands for. */
+export function outcomeOf(status: OperationStatus): Outcome {
+  switch (status) {
+    case 'SUCCEEDED':
+      return 'delivered';
+    case 'FAILED':
+      return 'rejected';
+    case 'STALE':
+      return 'stale';
+    case 'DUPLICATE':
+      return 'duplicate';
+    case 'DEAD':
+      return 'dead';
+    default:
+      return 'pending_retry';
+  }
+}
+
+export function countOutcome(metrics: Metrics, outcome: Outcome, count = 1): void {
+  metrics.addMetric(METRIC_NAMES[outcome], MetricUnit.Count, count);
+}
