@@ -1,11 +1,18 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import {
+  SecretFormatError,
+  SecretUnavailableError,
+  SellerRequiredError,
+  UnknownSellerError,
+} from '#lib/credentials/errors.ts';
+import {
   IdempotencyKeyReusedError,
   OperationInFlightError,
   OperationNotFoundError,
   OperationNotReplayableError,
   StoreUnavailableError,
 } from '#lib/operations/errors.ts';
+import { WebhookSecretFormatError, WebhookVerificationError } from '#lib/webhooks/errors.ts';
 import { InvalidPayloadError, RequestError } from './errors.ts';
 import { type Problem, problemResponse, problemType } from './problem.ts';
 
@@ -34,10 +41,15 @@ const SECONDS = 1000;
  * The one place errors become HTTP answers (RFC 9457 problems). 4xx say what is wrong; a 503
  * says to come back; anything unknown is a generic 500 that leaks nothing.
  */
-export function errorResponse(error: unknown, extra: ReadonlyArray<ErrorMapper> = []): MappedError {
-  for (const mapper of extra) {
-    const mapped = mapper(error);
-    if (mapped) return mapped;
+export function errorResponse(error: unknown): MappedError {
+  if (error instanceof WebhookVerificationError) {
+    // One answer for every reason: which check failed would only help a forger.
+    return client('unauthorized', {
+      type: problemType('invalid-signature'),
+      title: 'Unauthorized',
+      status: 401,
+      detail: 'the webhook signature could not be verified',
+    });
   }
   if (error instanceof InvalidPayloadError) {
     return client('invalid', {
@@ -98,7 +110,28 @@ export function errorResponse(error: unknown, extra: ReadonlyArray<ErrorMapper> 
       operation_status: error.status,
     });
   }
-  if (error instanceof StoreUnavailableError) return unavailable();
+  if (error instanceof SellerRequiredError) {
+    return client('invalid', {
+      type: problemType('invalid-payload'),
+      title: 'Invalid payload',
+      status: 400,
+      detail: 'the body breaks 1 rule of the contract',
+      errors: [{ path: 'seller_id', message: 'is required when several sellers are configured' }],
+    });
+  }
+  if (error instanceof UnknownSellerError) {
+    return client('unknown_seller', {
+      type: problemType('unknown-seller'),
+      title: 'Unknown seller',
+      status: 422,
+      detail: error.message,
+    });
+  }
+  if (error instanceof StoreUnavailableError || error instanceof SecretUnavailableError)
+    return unavailable('warn');
+  // Our own secret is malformed: an operator must fix it; the sender's retry will then get through.
+  if (error instanceof SecretFormatError || error instanceof WebhookSecretFormatError)
+    return unavailable('error');
   return {
     outcome: 'error',
     logLevel: 'error',
@@ -106,22 +139,15 @@ export function errorResponse(error: unknown, extra: ReadonlyArray<ErrorMapper> 
   };
 }
 
-/** Maps errors of one module; `undefined` for errors it does not know. */
-export type ErrorMapper = (error: unknown) => MappedError | undefined;
-
-export function client(
-  outcome: ErrorOutcome,
-  problem: Problem,
-  headers: Record<string, string> = {},
-): MappedError {
+function client(outcome: ErrorOutcome, problem: Problem, headers: Record<string, string> = {}): MappedError {
   return { outcome, logLevel: 'info', response: problemResponse(problem, headers) };
 }
 
 /** One of our dependencies is down before the event was stored: the sender must retry. */
-export function unavailable(): MappedError {
+function unavailable(logLevel: 'warn' | 'error'): MappedError {
   return {
     outcome: 'unavailable',
-    logLevel: 'warn',
+    logLevel,
     response: problemResponse(
       {
         type: problemType('dependency-unavailable'),

@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RetryConfig } from '#lib/config/config.ts';
 import { callTopApi, type TopApi } from '#lib/top/apis/api.ts';
 import { TOP_APIS } from '#lib/top/apis/index.ts';
@@ -21,11 +22,7 @@ export interface CredentialsSource {
 }
 
 /** Where an attempt writes what it wants operators to know; never personal data. */
-export interface AttemptLog {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
-}
+export type AttemptLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface AttemptDeps {
   readonly store: OperationsStore;

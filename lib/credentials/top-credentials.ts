@@ -1,0 +1,102 @@
+import type { TopCredentials } from '#lib/top/client.ts';
+import { SellerRequiredError, UnknownSellerError } from './errors.ts';
+import { rejectUnknownOptions } from './options.ts';
+import type { SecretSource } from './source.ts';
+import { RefetchThrottle } from './throttle.ts';
+import { parseTopCredentialsSecret, type TopCredentialsSecret } from './top-secret.ts';
+
+export interface TopCredentialsProviderOptions {
+  readonly source: SecretSource;
+  /** The TOP credentials secret; its layout is described at {@link parseTopCredentialsSecret}. */
+  readonly secretId: string;
+  /**
+   * Least time between two refetches forced by an unknown seller, and between two by `refresh()`
+   * (each has its own allowance). Default 30 s.
+   */
+  readonly forcedRefetchIntervalSeconds?: number;
+  /** Clock in ms for that interval; default `Date.now`. */
+  readonly now?: () => number;
+}
+
+/** A seller's credentials, session included, and the id they were picked for. */
+export interface SellerCredentials {
+  readonly sellerId: string;
+  readonly credentials: TopCredentials;
+}
+
+/**
+ * TOP app keys and seller sessions from one secret, cached as the source caches it. Adding a seller
+ * or rotating a session is a secret update: an unknown seller forces one refetch, and `refresh()`
+ * picks up a rotated session after an auth error. Both are throttled so bad input cannot hammer
+ * the store. While the secret is unchanged the same credentials objects are returned.
+ */
+export class TopCredentialsProvider {
+  readonly #source: SecretSource;
+  readonly #secretId: string;
+  readonly #unknownSellerThrottle: RefetchThrottle;
+  readonly #refreshThrottle: RefetchThrottle;
+  #cached: { readonly value: string; readonly secret: TopCredentialsSecret } | undefined;
+
+  constructor(options: TopCredentialsProviderOptions) {
+    rejectUnknownOptions('TopCredentialsProvider', options, [
+      'source',
+      'secretId',
+      'forcedRefetchIntervalSeconds',
+      'now',
+    ]);
+    this.#source = options.source;
+    this.#secretId = options.secretId;
+    this.#unknownSellerThrottle = new RefetchThrottle(options.forcedRefetchIntervalSeconds, options.now);
+    this.#refreshThrottle = new RefetchThrottle(options.forcedRefetchIntervalSeconds, options.now);
+  }
+
+  /**
+   * The seller's credentials. Without a seller id the only configured seller is used; with several
+   * configured that is a {@link SellerRequiredError}. A seller not in the secret forces one refetch
+   * (it may just have been added; throttled) before {@link UnknownSellerError}.
+   */
+  async forSeller(sellerId: string | undefined): Promise<SellerCredentials> {
+    const found = pick(await this.#load(false), sellerId);
+    if (found) return found;
+    if (this.#unknownSellerThrottle.tryAcquire()) {
+      const again = pick(await this.#load(true), sellerId);
+      if (again) return again;
+    }
+    throw new UnknownSellerError(sellerId);
+  }
+
+  /** The app's keys without a session (APIs that act for no seller). */
+  async app(): Promise<TopCredentials> {
+    return (await this.#load(false)).app;
+  }
+
+  /**
+   * Refetches the secret, bypassing the cache; `true` when its value changed, i.e. credentials
+   * obtained before are stale and one more call is worth making. Within the throttle interval of
+   * the previous refresh nothing is fetched and the answer is `false`.
+   */
+  async refresh(): Promise<boolean> {
+    if (!this.#refreshThrottle.tryAcquire()) return false;
+    const before = this.#cached?.value;
+    await this.#load(true);
+    return before !== undefined && this.#cached?.value !== before;
+  }
+
+  async #load(forceFetch: boolean): Promise<TopCredentialsSecret> {
+    const value = await this.#source.get(this.#secretId, { forceFetch });
+    if (this.#cached?.value !== value) {
+      this.#cached = { value, secret: parseTopCredentialsSecret(this.#secretId, value) };
+    }
+    return this.#cached.secret;
+  }
+}
+
+function pick(secret: TopCredentialsSecret, sellerId: string | undefined): SellerCredentials | undefined {
+  if (sellerId === undefined) {
+    const [only, ...others] = secret.sellers;
+    if (others.length > 0) throw new SellerRequiredError(secret.sellers.size);
+    return only && { sellerId: only[0], credentials: only[1] };
+  }
+  const credentials = secret.sellers.get(sellerId);
+  return credentials && { sellerId, credentials };
+}

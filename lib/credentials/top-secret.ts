@@ -1,0 +1,66 @@
+import * as z from 'zod';
+import type { TopCredentials } from '#lib/top/client.ts';
+import { SIGN_METHODS } from '#lib/top/sign.ts';
+import { SecretFormatError } from './errors.ts';
+
+/** The TOP credentials secret, read: the app's keys alone, and each seller's credentials by seller id. */
+export interface TopCredentialsSecret {
+  readonly app: TopCredentials;
+  readonly sellers: ReadonlyMap<string, TopCredentials>;
+}
+
+// Messages are ours: they name what is wrong and never echo the input.
+const text = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+  .trim()
+  .min(1, 'must not be empty');
+
+const Layout = z.object(
+  {
+    app_key: text,
+    app_secret: text,
+    sign_method: z.enum(SIGN_METHODS, { error: `must be one of ${SIGN_METHODS.join(', ')}` }).optional(),
+    sellers: z
+      .record(z.string().trim().min(1), text, {
+        error: (issue) =>
+          issue.code === 'invalid_key'
+            ? 'has an empty seller id'
+            : 'must be an object of seller id → session key',
+      })
+      .default({}),
+  },
+  { error: 'must be a JSON object' },
+);
+
+/**
+ * Reads the TOP credentials secret (JSON):
+ * `{ "app_key": "12345678", "app_secret": "…", "sign_method": "hmac-sha256", "sellers": { "shop-1": "<session>" } }`.
+ * `sign_method` (md5 | hmac | hmac-sha256) is optional; `sellers` may be empty or absent (the WMS
+ * flow needs no session). Throws {@link SecretFormatError} naming each bad field path.
+ */
+export function parseTopCredentialsSecret(secretId: string, value: string): TopCredentialsSecret {
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    // No cause: JSON.parse's message quotes the text around the error, i.e. part of the secret.
+    throw new SecretFormatError(secretId, ['(root) is not valid JSON']);
+  }
+  const parsed = Layout.safeParse(json);
+  if (!parsed.success) {
+    throw new SecretFormatError(
+      secretId,
+      parsed.error.issues.map((issue) => {
+        // A bad record key's path ends with the key itself: name the record instead.
+        const path = issue.code === 'invalid_key' ? issue.path.slice(0, -1) : issue.path;
+        return `${path.map(String).join('.') || '(root)'} ${issue.message}`;
+      }),
+    );
+  }
+  const { app_key: appKey, app_secret: appSecret, sign_method: signMethod, sellers } = parsed.data;
+  const app: TopCredentials = { appKey, appSecret, signMethod };
+  return {
+    app,
+    sellers: new Map(Object.entries(sellers).map(([sellerId, session]) => [sellerId, { ...app, session }])),
+  };
+}

@@ -1,0 +1,101 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config, WebhookSource } from '#lib/config/config.ts';
+import { secretsManagerSource } from '#lib/credentials/secrets-manager.ts';
+import { type SecretSource, staticSecretSource } from '#lib/credentials/source.ts';
+import { TopCredentialsProvider } from '#lib/credentials/top-credentials.ts';
+import { createLogger, createMetrics } from '#lib/observability/telemetry.ts';
+import type { AttemptDeps } from '#lib/operations/execute.ts';
+import { OperationsStore } from '#lib/operations/store.ts';
+import { TopClient } from '#lib/top/client.ts';
+import { WebhookSecretsProvider } from '#lib/webhooks/secrets-provider.ts';
+import { WebhookSignatureVerifier } from '#lib/webhooks/verifier.ts';
+
+/** Clients a test or the local stack may hand in instead of the ones built from the config. */
+export interface RuntimeOverrides {
+  readonly dynamodb?: DynamoDBClient;
+  readonly secretsManager?: SecretsManagerClient;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  readonly now?: () => number;
+}
+
+/** Everything a function needs, built once per container from the validated config. */
+export interface Runtime extends AttemptDeps {
+  readonly config: Config;
+  readonly topDeadlineMs: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly secrets: SecretSource;
+  /** The signature verifier of one webhook source. */
+  verifier(source: WebhookSource): WebhookSignatureVerifier;
+}
+
+// Secret ids under which environment-held values are served locally.
+const LOCAL_TOP_CREDENTIALS = 'local/top-credentials';
+const localWebhookSecret = (source: WebhookSource) => `local/${source}-webhook-secret`;
+
+/** Builds the clients and providers of one function; call it at module scope. */
+export function buildRuntime(config: Config, service: string, overrides: RuntimeOverrides = {}): Runtime {
+  const now = overrides.now ?? Date.now;
+  const { secrets: secretsConfig } = config;
+  const secrets =
+    secretsConfig.kind === 'secrets-manager'
+      ? secretsManagerSource({
+          maxAgeSeconds: secretsConfig.maxAgeSeconds,
+          ...(overrides.secretsManager && { client: overrides.secretsManager }),
+        })
+      : staticSecretSource({
+          [LOCAL_TOP_CREDENTIALS]: secretsConfig.topCredentials,
+          ...Object.fromEntries(
+            Object.entries(secretsConfig.webhookSecrets).map(([source, value]) => [
+              localWebhookSecret(source as WebhookSource),
+              value,
+            ]),
+          ),
+        });
+  const secretIdOf = (source: WebhookSource): string => {
+    if (secretsConfig.kind === 'environment') return localWebhookSecret(source);
+    const id = secretsConfig.webhookSecretIds[source];
+    if (!id) throw new Error(`no webhook secret is configured for ${source}`);
+    return id;
+  };
+  const verifiers = new Map<WebhookSource, WebhookSignatureVerifier>();
+  const logger = overrides.logger ?? createLogger(service);
+  const dynamodb =
+    overrides.dynamodb ??
+    new DynamoDBClient(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {});
+
+  return {
+    config,
+    now,
+    store: new OperationsStore({ client: dynamodb, tableName: config.operationsTable, now }),
+    top: new TopClient({ gatewayUrl: config.topGatewayUrl, signMethod: config.topSignMethod }),
+    credentials: new TopCredentialsProvider({
+      source: secrets,
+      secretId:
+        secretsConfig.kind === 'secrets-manager' ? secretsConfig.topCredentialsId : LOCAL_TOP_CREDENTIALS,
+      now,
+    }),
+    retry: config.retry,
+    ttlSeconds: config.idempotencyTtlSeconds,
+    topDeadlineMs: config.topDeadlineMs,
+    logger,
+    log: logger,
+    metrics: overrides.metrics ?? createMetrics(service),
+    secrets,
+    verifier(source) {
+      let verifier = verifiers.get(source);
+      if (!verifier) {
+        verifier = new WebhookSignatureVerifier({
+          secrets: new WebhookSecretsProvider({ source: secrets, secretId: secretIdOf(source) }),
+          now,
+        });
+        verifiers.set(source, verifier);
+      }
+      return verifier;
+    },
+  };
+}

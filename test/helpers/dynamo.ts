@@ -1,0 +1,50 @@
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import { OperationsStore } from '#lib/operations/store.ts';
+import { operationsTableDefinition } from '#lib/operations/table.ts';
+
+export interface TestDynamo {
+  readonly endpoint: string;
+  readonly client: DynamoDBClient;
+  /** A fresh operations table: each test gets its own, so records never leak between tests. */
+  createOperationsTable(): Promise<string>;
+  close(): Promise<void>;
+}
+
+let tables = 0;
+
+/** dynalite in memory on a free loopback port, started in-process. */
+export async function startTestDynamo(): Promise<TestDynamo> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  return {
+    endpoint,
+    client,
+    async createOperationsTable() {
+      const name = `operations-${++tables}`;
+      await client.send(new CreateTableCommand({ TableName: name, ...operationsTableDefinition }));
+      return name;
+    },
+    async close() {
+      client.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A store over a fresh table, with an adjustable clock. */
+export async function testStore(dynamo: TestDynamo, clock: { now: number } = { now: Date.now() }) {
+  const tableName = await dynamo.createOperationsTable();
+  return {
+    tableName,
+    clock,
+    store: new OperationsStore({ client: dynamo.client, tableName, now: () => clock.now }),
+  };
+}
