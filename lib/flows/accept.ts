@@ -90,8 +90,15 @@ export async function acceptWebhook(
       throw new OperationInFlightError(operationId, waitMs);
     }
   }
-  const settled = await attemptOperation(deps, held, {
-    deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
-  });
-  return { operation: settled, replayed: false };
+  try {
+    const deadlineMs = topDeadlineFor(deps.topDeadlineMs, remainingMs());
+    return { operation: await attemptOperation(deps, held, { deadlineMs }), replayed: false };
+  } catch (error) {
+    // The claim holds the whole request and its lease makes it due again: the sweeper finishes it.
+    deps.log.warn('attempt interrupted; the sweeper will finish the operation', {
+      operation_id: operationId,
+      error: error instanceof Error ? error.name : typeof error,
+    });
+    return { operation: held, replayed: false };
+  }
 }

@@ -195,4 +195,19 @@ describe('retrying what TOP could not take', () => {
     expect(taken.body.operation_id).toBe(crashed.operation_id);
     expect(executed()).toBe(1);
   });
+
+  it('answers 202 when its attempt is cut off after the claim: the operation is kept and finished', async () => {
+    sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);
+    const body = { delivery_order: deliveryOrder({ ticket_id: 'T-CUT' }) };
+    const delivery = stack.deliverWms(body, { id: 'msg_cut' });
+    // While TOP is slow, the invocation's lease lapses and the sweeper takes the operation over.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    stack.clock.now += 3_600_000;
+    const sweep = stack.sweep();
+    const response = await delivery;
+    expect(response.status).toBe(202);
+    expect(response.body).toMatchObject({ status: 'IN_PROGRESS' });
+    expect((await sweep).attempted).toBeGreaterThanOrEqual(1);
+    expect((await stack.getOperation(String(response.body.operation_id))).body.status).toBe('SUCCEEDED');
+  });
 });
