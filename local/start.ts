@@ -1,7 +1,63 @@
-// `npm start`: for now the TOP gateway simulator; the webhook stack joins it as it lands.
-import { runTopSimulator } from './top-sim/main.ts';
+// `npm start`: the whole system on this machine (see DESIGN.md, "On one machine").
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '#lib/config/config.ts';
+import { LOCAL_DEFAULTS, readLocalSettings, summarizeSettings } from './settings.ts';
+import { type LocalStack, startStack } from './stack.ts';
 
-runTopSimulator().catch((error: Error) => {
-  console.error(error.message);
+async function main(): Promise<void> {
+  const settings = readLocalSettings(process.env);
+  // Lambda runs Node 22; the SDK's warning about this machine's Node 20 would only be noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const starting = startStack(settings);
+  // Installed before the stack is up, so a signal during the start still closes what has started.
+  stopOnSignals(starting);
+  const stack = await starting;
+
+  // Tests and scripts wait for this exact line.
+  console.log(`listening on ${stack.url}`);
+  console.log(`  TOP gateway  ${stack.topGatewayUrl}${stack.simulator ? ' (simulator)' : ''}`);
+  if (stack.simulator)
+    console.log(`  control      ${stack.simulator.origin}/_sim/{ledger,faults,stats,state}`);
+  console.log(`  DynamoDB     ${stack.dynamoEndpoint} (dynalite, data under ${settings.dataDir})`);
+  console.log('settings:');
+  for (const line of summarizeSettings(settings)) console.log(line);
+  const url = settings.port === LOCAL_DEFAULTS.PORT ? '' : ` --url ${stack.url}`;
+  const examples = relative(process.cwd(), fileURLToPath(new URL('../examples', import.meta.url))) || '.';
+  console.log('try:');
+  console.log(`  npm run send -- wms ${examples}/wms-delivery-order.json${url}`);
+  console.log(`  npm run send -- wms ${examples}/wms-pack-fail.json${url}`);
+  console.log(`  npm run send -- storefront ${examples}/storefront-fulfillment.json${url}`);
+  console.log(`  curl ${stack.url}/operations/<operation_id>`);
+}
+
+/** SIGINT / SIGTERM: stop the schedule, answer what is in flight, close the servers, flush the data. */
+function stopOnSignals(starting: Promise<LocalStack>): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    starting
+      .then((stack) => stack.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('stopped with errors:', error);
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: Error) => {
+  console.error(`npm start failed: ${error.message}`);
+  // A function's cold start failing on anything but its configuration is a bug: its stack says where.
+  if (error.cause instanceof Error && !(error.cause instanceof ConfigError)) console.error(error.cause.stack);
   process.exit(1);
 });

@@ -48,13 +48,22 @@ export async function acceptWebhook(
   if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
   const body = parsed.data;
 
-  const sellerId = flow.requiresSeller
-    ? (await deps.credentials.forSeller(flow.sellerOf(body))).sellerId
-    : flow.sellerOf(body);
-  const draft = flow.draft(body, sellerId);
   const idempotencyKey = header(event, 'idempotency-key')?.trim() || webhookId;
   const operationId = operationIdFor(flow.flow, idempotencyKey);
   const hash = payloadHash(json);
+  let sellerId = flow.sellerOf(body);
+  if (flow.requiresSeller) {
+    try {
+      sellerId = (await deps.credentials.forSeller(sellerId)).sellerId;
+    } catch (error) {
+      // A seller removed since this delivery was stored: a redelivery still gets its stored answer.
+      const stored = await deps.store.get(operationId).catch(() => undefined);
+      if (stored?.payload_hash === hash && stored.status !== 'IN_PROGRESS')
+        return { operation: stored, replayed: true };
+      throw error;
+    }
+  }
+  const draft = flow.draft(body, sellerId);
   const at = now();
   const lease = leaseFor(at, remainingMs());
   const operation: Operation = {

@@ -31,3 +31,9 @@ export function describeError(error: unknown, withMessage = false): Record<strin
     ...(withMessage && { message: error.message, stack: error.stack }),
   };
 }
+
+/** The operation an error names (a reused key, a delivery in flight), for the log line. */
+export function operationIdOf(error: unknown): { operation_id?: string } {
+  const id = (error as { operationId?: unknown } | undefined)?.operationId;
+  return typeof id === 'string' ? { operation_id: id } : {};
+}

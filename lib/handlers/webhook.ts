@@ -6,7 +6,7 @@ import type { WebhookFlow } from '#lib/flows/flow.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { operationResponse } from '#lib/http/operation-response.ts';
 import { countOutcome, type Outcome, outcomeOf } from '#lib/observability/telemetry.ts';
-import { describeError, operationLogFields } from './log-fields.ts';
+import { describeError, operationIdOf, operationLogFields } from './log-fields.ts';
 
 export interface WebhookHandlerDeps extends AcceptDeps {
   readonly logger: Logger;
@@ -47,6 +47,7 @@ export function webhookHandler(flow: WebhookFlow, deps: WebhookHandlerDeps): Htt
       logger[mapped.logLevel]('webhook refused', {
         outcome,
         http_status: mapped.response.statusCode,
+        ...operationIdOf(error),
         error: describeError(error, mapped.logLevel === 'error'),
       });
       return mapped.response;

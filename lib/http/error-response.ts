@@ -10,6 +10,7 @@ import {
   OperationInFlightError,
   OperationNotFoundError,
   OperationNotReplayableError,
+  OperationTooLargeError,
   StoreUnavailableError,
 } from '#lib/operations/errors.ts';
 import { WebhookSecretFormatError, WebhookVerificationError } from '#lib/webhooks/errors.ts';
@@ -65,6 +66,14 @@ export function errorResponse(error: unknown): MappedError {
       type: problemType(error.slug),
       title: error.title,
       status: error.status,
+      detail: error.message,
+    });
+  }
+  if (error instanceof OperationTooLargeError) {
+    return client('invalid', {
+      type: problemType('payload-too-large'),
+      title: 'Payload too large',
+      status: 413,
       detail: error.message,
     });
   }

@@ -58,3 +58,11 @@ export class StoreUnavailableError extends Error {
     this.name = 'StoreUnavailableError';
   }
 }
+
+/** The operation, its request included, is past DynamoDB's 400 KB item limit: it can never be kept. */
+export class OperationTooLargeError extends Error {
+  constructor(options: { cause: unknown }) {
+    super('the request is too large to be recorded (DynamoDB items hold at most 400 KB)', options);
+    this.name = 'OperationTooLargeError';
+  }
+}

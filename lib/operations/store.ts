@@ -7,7 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { LeaseLostError, StoreUnavailableError } from './errors.ts';
+import { LeaseLostError, OperationTooLargeError, StoreUnavailableError } from './errors.ts';
 import type { Operation } from './operation.ts';
 import { DUE_INDEX, DUE_SHARD } from './table.ts';
 
@@ -52,10 +52,14 @@ export class OperationsStore {
   /** Writes a new operation; `false` when a live record already holds the id. */
   async create(operation: Operation): Promise<boolean> {
     return this.#conditional('create an operation', async () => {
+      const item = toItem(operation);
+      if (itemSize(item) > MAX_ITEM_BYTES) {
+        throw new OperationTooLargeError({ cause: new Error(`item of about ${itemSize(item)} bytes`) });
+      }
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: toItem(operation),
+          Item: item,
           // A record past its TTL may linger until DynamoDB deletes it: it no longer counts.
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
           ExpressionAttributeValues: { ':nowSeconds': this.#nowSeconds() },
@@ -267,10 +271,17 @@ export class OperationsStore {
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
+      if (error instanceof OperationTooLargeError) throw error;
       throw new StoreUnavailableError(action, { cause: error });
     }
   }
 }
+
+// DynamoDB's item limit, less room for the fields later outcomes add (result, error, lease).
+const MAX_ITEM_BYTES = 380 * 1024;
+
+/** The item's size as DynamoDB counts it, near enough: names and values in UTF-8. */
+const itemSize = (item: Record<string, unknown>): number => Buffer.byteLength(JSON.stringify(item));
 
 /** The stored item: the operation, its key, and its place in the due index when it has one. */
 function toItem(operation: Operation): Record<string, unknown> {

@@ -197,11 +197,12 @@ describe('retrying what TOP could not take', () => {
   });
 
   it('answers 202 when its attempt is cut off after the claim: the operation is kept and finished', async () => {
-    sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);
+    sim.faults.set([{ type: 'latency', ms: 2_000, count: 1 }]);
     const body = { delivery_order: deliveryOrder({ ticket_id: 'T-CUT' }) };
+    const requests = sim.stats().requests;
     const delivery = stack.deliverWms(body, { id: 'msg_cut' });
     // While TOP is slow, the invocation's lease lapses and the sweeper takes the operation over.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    while (sim.stats().requests === requests) await new Promise((resolve) => setTimeout(resolve, 5));
     stack.clock.now += 3_600_000;
     const sweep = stack.sweep();
     const response = await delivery;

@@ -1,0 +1,54 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import type { HttpHandler } from './gateway/route.ts';
+import type { LambdaHandler } from './lambda/invoke.ts';
+
+/** A handler behind a schedule rule. */
+export type ScheduledHandler = LambdaHandler<ScheduledEvent, unknown>;
+
+/** The handlers the local stack serves. */
+export interface LocalFunctions {
+  readonly wmsDelivery: HttpHandler;
+  readonly storefrontFulfill: HttpHandler;
+  readonly operations: HttpHandler;
+  readonly retrySweeper: ScheduledHandler;
+}
+
+/** A function module could not be imported: its cold start failed (configuration, clients). */
+export class FunctionLoadError extends Error {
+  readonly module: string;
+  constructor(module: string, options: { cause: unknown }) {
+    super(
+      `${module} cannot be loaded: ${(options.cause as Error)?.message ?? String(options.cause)}`,
+      options,
+    );
+    this.name = 'FunctionLoadError';
+    this.module = module;
+  }
+}
+
+/**
+ * Imports the handlers under `functions/`, running their cold start, so the environment must be set
+ * before. Each is imported only here, and only when the stack starts.
+ */
+export async function loadLocalFunctions(): Promise<LocalFunctions> {
+  const [wmsDelivery, storefrontFulfill, operations, retrySweeper] = await Promise.all([
+    load('functions/wms-delivery/index.ts', () => import('../functions/wms-delivery/index.ts')),
+    load('functions/storefront-fulfill/index.ts', () => import('../functions/storefront-fulfill/index.ts')),
+    load('functions/operations/index.ts', () => import('../functions/operations/index.ts')),
+    load('functions/retry-sweeper/index.ts', () => import('../functions/retry-sweeper/index.ts')),
+  ]);
+  return {
+    wmsDelivery: wmsDelivery.handler,
+    storefrontFulfill: storefrontFulfill.handler,
+    operations: operations.handler,
+    retrySweeper: retrySweeper.handler,
+  };
+}
+
+async function load<Module>(name: string, importer: () => Promise<Module>): Promise<Module> {
+  try {
+    return await importer();
+  } catch (error) {
+    throw new FunctionLoadError(name, { cause: error });
+  }
+}

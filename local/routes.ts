@@ -1,0 +1,36 @@
+import type { LocalFunctions } from './functions.ts';
+import type { Route } from './gateway/route.ts';
+
+/** Where each webhook source posts. */
+export const WEBHOOK_PATHS = {
+  wms: '/webhooks/wms/delivery-orders',
+  storefront: '/webhooks/storefront/fulfillments',
+} as const;
+export type WebhookSource = keyof typeof WEBHOOK_PATHS;
+
+/** The HTTP API of the stack, as the CDK app declares it; the operator API answers this machine only. */
+export function localRoutes(functions: Omit<LocalFunctions, 'retrySweeper'>): Route[] {
+  return [
+    { name: 'wms-delivery', method: 'POST', path: WEBHOOK_PATHS.wms, handler: functions.wmsDelivery },
+    {
+      name: 'storefront-fulfill',
+      method: 'POST',
+      path: WEBHOOK_PATHS.storefront,
+      handler: functions.storefrontFulfill,
+    },
+    {
+      name: 'operations',
+      method: 'GET',
+      path: '/operations/{id}',
+      handler: functions.operations,
+      loopbackOnly: true,
+    },
+    {
+      name: 'operations',
+      method: 'POST',
+      path: '/operations/{id}/replay',
+      handler: functions.operations,
+      loopbackOnly: true,
+    },
+  ];
+}

@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Webhook } from 'standardwebhooks';
+import { WEBHOOK_PATHS, type WebhookSource } from './routes.ts';
+import { readLocalSettings, signingSecret } from './settings.ts';
+
+export const SEND_USAGE = `usage: npm run send -- <wms|storefront> <file.json> [options]
+
+Signs the file as a Standard Webhooks delivery with the source's secret (WMS_WEBHOOK_SECRET or
+STOREFRONT_WEBHOOK_SECRET, the first of several; else the local default) and POSTs it to the stack.
+
+options:
+  --url <base>              the HTTP API (default http://127.0.0.1:$PORT, PORT default 3000)
+  --id <webhook-id>         the delivery id (default msg_ and a random suffix); reuse it to redeliver
+  --idempotency-key <key>   sent as Idempotency-Key
+  -h, --help                this text`;
+
+/** Exit codes: 0 the stack answered 2xx, 1 it answered otherwise or could not be reached, 2 bad usage. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+export interface SendIo {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly out: (line: string) => void;
+  readonly err: (line: string) => void;
+  /** Where a relative file name is read from. Default the working directory. */
+  readonly cwd?: string;
+}
+
+/** A command line that cannot be run; the usage text follows the message. */
+export class UsageError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'UsageError';
+  }
+}
+
+interface SendArgs {
+  readonly source: WebhookSource;
+  readonly file: string;
+  readonly url: string | undefined;
+  readonly id: string | undefined;
+  readonly idempotencyKey: string | undefined;
+}
+
+/** `npm run send`: signs and posts one webhook delivery; resolves with the exit code. */
+export async function runSend(argv: readonly string[], io: SendIo): Promise<number> {
+  let args: SendArgs | 'help';
+  try {
+    args = parseSendArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${SEND_USAGE}`);
+    return EXIT.usage;
+  }
+  if (args === 'help') {
+    io.out(SEND_USAGE);
+    return EXIT.ok;
+  }
+  let body: string;
+  let secret: string;
+  let base: string;
+  try {
+    const settings = readLocalSettings(io.env);
+    secret = signingSecret(settings.webhookSecrets[args.source]);
+    base = args.url ?? `http://127.0.0.1:${settings.port}`;
+    body = await readFile(resolve(io.cwd ?? process.cwd(), args.file), 'utf8');
+  } catch (error) {
+    io.err((error as Error).message);
+    return EXIT.failed;
+  }
+
+  const url = `${base.replace(/\/+$/, '')}${WEBHOOK_PATHS[args.source]}`;
+  const id = args.id ?? `msg_${randomBytes(16).toString('base64url')}`;
+  const sentAt = new Date();
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+    'webhook-signature': new Webhook(secret).sign(id, sentAt, body),
+    ...(args.idempotencyKey !== undefined && { 'idempotency-key': args.idempotencyKey }),
+  };
+  io.out(`POST ${url}`);
+  io.out(`webhook-id: ${id}`);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(60_000) });
+  } catch (error) {
+    const cause = (error as Error).cause as Error | undefined;
+    io.err(`cannot reach ${url}: ${cause?.message ?? (error as Error).message} (is npm start running?)`);
+    return EXIT.failed;
+  }
+  io.out(`${response.status} ${response.statusText}`);
+  const text = await response.text();
+  if (text !== '') io.out(text);
+  return response.ok ? EXIT.ok : EXIT.failed;
+}
+
+function parseSendArgs(argv: readonly string[]): SendArgs | 'help' {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message, { cause: error });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return 'help';
+  const [source, file, ...extra] = positionals;
+  if (source === undefined || file === undefined) throw new UsageError('expected a source and a file');
+  if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
+  if (!isSource(source)) throw new UsageError(`unknown source ${source}: expected wms or storefront`);
+  if (values.url !== undefined && !/^https?:$/.test(URL.parse(values.url)?.protocol ?? '')) {
+    throw new UsageError(`--url ${values.url} is not an http(s) URL`);
+  }
+  if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty');
+  return {
+    source,
+    file,
+    url: values.url,
+    id: values.id,
+    idempotencyKey: values['idempotency-key'],
+  };
+}
+
+const parse = (argv: readonly string[]) =>
+  parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      url: { type: 'string' },
+      id: { type: 'string' },
+      'idempotency-key': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
+const isSource = (value: string): value is WebhookSource => Object.hasOwn(WEBHOOK_PATHS, value);
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runSend(process.argv.slice(2), { env: process.env, out: console.log, err: console.error }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: Error) => {
+      console.error(error);
+      process.exitCode = EXIT.failed;
+    },
+  );
+}

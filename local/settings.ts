@@ -1,0 +1,180 @@
+import { resolve } from 'node:path';
+import * as z from 'zod';
+import { parseSessions } from '#lib/config/config.ts';
+import { isSignMethod, SIGN_METHODS, type SignMethod } from '#lib/top/sign.ts';
+import { SIM_DEFAULTS } from './top-sim/settings.ts';
+
+const localSecret = (name: string) =>
+  `whsec_${Buffer.from(`local-${name}-webhook-secret-0001`).toString('base64')}`;
+
+/** What `npm start` uses for a variable that is not set; printed at start. Clearly local, never real. */
+export const LOCAL_DEFAULTS = {
+  PORT: 3000,
+  /** Relative to the working directory. */
+  DATA_DIR: '.data',
+  TOP_APP_KEY: SIM_DEFAULTS.appKey,
+  TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
+  TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
+  TOP_SIGN_METHOD: 'hmac-sha256',
+  WMS_WEBHOOK_SECRET: localSecret('wms'),
+  STOREFRONT_WEBHOOK_SECRET: localSecret('storefront'),
+  SCHEDULE_INTERVAL_SECONDS: 5,
+  RETRY_BASE_SECONDS: 2,
+  REFRESH_INTERVAL_SECONDS: 60,
+} as const satisfies Record<string, string | number>;
+
+/** Every variable the local stack reads. */
+export type LocalVariable = keyof typeof LOCAL_DEFAULTS | 'TOP_GATEWAY_URL';
+
+/** The local stack's settings, read from the environment. */
+export interface LocalSettings {
+  readonly port: number;
+  /** Absolute. */
+  readonly dataDir: string;
+  /** Unset: the stack starts the TOP simulator and uses it. */
+  readonly topGatewayUrl: string | undefined;
+  readonly topAppKey: string;
+  readonly topAppSecret: string;
+  /** As given: the functions read it themselves. */
+  readonly topSession: string;
+  /** Seller id → session, from `topSession`. */
+  readonly sellers: Readonly<Record<string, string>>;
+  readonly topSignMethod: SignMethod;
+  /** As given: one `whsec_` secret, or several separated by whitespace, newest first. */
+  readonly webhookSecrets: { readonly wms: string; readonly storefront: string };
+  readonly scheduleIntervalSeconds: number;
+  readonly retryBaseSeconds: number;
+  readonly refreshIntervalSeconds: number;
+  /** The variables left unset, so that their default applies. */
+  readonly defaulted: ReadonlySet<LocalVariable>;
+}
+
+/** The environment holds a value the local stack cannot use. */
+export class LocalSettingsError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super(`invalid local settings: ${problems.join('; ')}`, options);
+    this.name = 'LocalSettingsError';
+    this.problems = problems;
+  }
+}
+
+const text = z.string().trim().min(1, 'must not be empty');
+const seconds = (fallback: number) =>
+  z.coerce.number({ error: 'must be a number' }).positive('must be a positive number').default(fallback);
+const WHSEC = 'whsec_[A-Za-z0-9+/]+={0,2}';
+// Several secrets, separated by whitespace, while one is rotated: the functions accept any of them.
+const webhookSecret = (fallback: string) =>
+  z
+    .string()
+    .regex(
+      new RegExp(`^\\s*${WHSEC}(\\s+${WHSEC})*\\s*$`),
+      'must be whsec_ followed by the base64 of the key (several separated by spaces)',
+    )
+    .default(fallback);
+
+const Environment = z.object({
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be a port number (0 picks a free one)')
+    .max(65_535, 'must be a port number')
+    .default(LOCAL_DEFAULTS.PORT),
+  DATA_DIR: text.default(LOCAL_DEFAULTS.DATA_DIR),
+  TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  TOP_APP_KEY: text.default(LOCAL_DEFAULTS.TOP_APP_KEY),
+  TOP_APP_SECRET: text.default(LOCAL_DEFAULTS.TOP_APP_SECRET),
+  TOP_SESSION: text.default(LOCAL_DEFAULTS.TOP_SESSION),
+  TOP_SIGN_METHOD: z
+    .string()
+    .refine(isSignMethod, `must be one of ${SIGN_METHODS.join(', ')}`)
+    .default(LOCAL_DEFAULTS.TOP_SIGN_METHOD),
+  WMS_WEBHOOK_SECRET: webhookSecret(LOCAL_DEFAULTS.WMS_WEBHOOK_SECRET),
+  STOREFRONT_WEBHOOK_SECRET: webhookSecret(LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET),
+  SCHEDULE_INTERVAL_SECONDS: seconds(LOCAL_DEFAULTS.SCHEDULE_INTERVAL_SECONDS),
+  RETRY_BASE_SECONDS: seconds(LOCAL_DEFAULTS.RETRY_BASE_SECONDS),
+  REFRESH_INTERVAL_SECONDS: seconds(LOCAL_DEFAULTS.REFRESH_INTERVAL_SECONDS),
+});
+const VARIABLES = Object.keys(Environment.shape) as LocalVariable[];
+
+/**
+ * Reads the local stack's settings; a variable that is unset or empty takes its default.
+ * Throws {@link LocalSettingsError} naming every bad variable.
+ */
+export function readLocalSettings(
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
+): LocalSettings {
+  const present: Record<string, string> = {};
+  for (const name of VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') present[name] = value;
+  }
+  const parsed = Environment.safeParse(present);
+  if (!parsed.success) {
+    throw new LocalSettingsError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`),
+    );
+  }
+  const values = parsed.data;
+  let sellers: Record<string, string>;
+  try {
+    sellers = parseSessions(values.TOP_SESSION);
+  } catch (error) {
+    throw new LocalSettingsError([(error as Error).message], { cause: error });
+  }
+  return {
+    port: values.PORT,
+    dataDir: resolve(cwd, values.DATA_DIR),
+    topGatewayUrl: values.TOP_GATEWAY_URL,
+    topAppKey: values.TOP_APP_KEY,
+    topAppSecret: values.TOP_APP_SECRET,
+    topSession: values.TOP_SESSION,
+    sellers,
+    topSignMethod: values.TOP_SIGN_METHOD as SignMethod,
+    webhookSecrets: { wms: values.WMS_WEBHOOK_SECRET, storefront: values.STOREFRONT_WEBHOOK_SECRET },
+    scheduleIntervalSeconds: values.SCHEDULE_INTERVAL_SECONDS,
+    retryBaseSeconds: values.RETRY_BASE_SECONDS,
+    refreshIntervalSeconds: values.REFRESH_INTERVAL_SECONDS,
+    defaulted: new Set(VARIABLES.filter((name) => !(name in present))),
+  };
+}
+
+/**
+ * One line per variable, its value, and `(default)` where the default applies. The TOP secret and the
+ * sessions are masked; a webhook secret is shown in full while it is the local default, since signing
+ * a request by hand needs it.
+ */
+export function summarizeSettings(settings: LocalSettings): string[] {
+  const secret = (name: 'WMS_WEBHOOK_SECRET' | 'STOREFRONT_WEBHOOK_SECRET', value: string) =>
+    settings.defaulted.has(name) ? value : mask(value);
+  const shown: Record<LocalVariable, string> = {
+    PORT: String(settings.port),
+    DATA_DIR: settings.dataDir,
+    TOP_GATEWAY_URL: settings.topGatewayUrl ?? '(unset: the TOP simulator, started in-process)',
+    TOP_APP_KEY: settings.topAppKey,
+    TOP_APP_SECRET: mask(settings.topAppSecret),
+    TOP_SESSION: Object.entries(settings.sellers)
+      .map(([seller, session]) => `${seller}=${mask(session)}`)
+      .join(','),
+    TOP_SIGN_METHOD: settings.topSignMethod,
+    WMS_WEBHOOK_SECRET: secret('WMS_WEBHOOK_SECRET', settings.webhookSecrets.wms),
+    STOREFRONT_WEBHOOK_SECRET: secret('STOREFRONT_WEBHOOK_SECRET', settings.webhookSecrets.storefront),
+    SCHEDULE_INTERVAL_SECONDS: String(settings.scheduleIntervalSeconds),
+    RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
+    REFRESH_INTERVAL_SECONDS: String(settings.refreshIntervalSeconds),
+  };
+  const width = Math.max(...VARIABLES.map((name) => name.length));
+  return VARIABLES.map(
+    (name) => `  ${name.padEnd(width)}  ${shown[name]}${settings.defaulted.has(name) ? '  (default)' : ''}`,
+  );
+}
+
+/** Enough to tell which value is configured, never enough to use it. */
+export function mask(value: string): string {
+  const shown = value.length >= 16 ? value.slice(0, 4) : '';
+  return `${shown}… (${value.length} chars)`;
+}
+
+/** The secret a sender signs with: the first (newest) of a source's secrets. */
+export const signingSecret = (secrets: string): string => secrets.trim().split(/\s+/)[0] ?? secrets;
