@@ -33,5 +33,7 @@ export function functionEnvironment(
     AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID || 'local',
     AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY || 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // CloudWatch would read the metric lines; on one machine they only bury the log. Opt in to see them.
+    POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED || 'true',
   };
 }

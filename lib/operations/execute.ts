@@ -70,17 +70,18 @@ export async function attemptOperation(
     return settle({ status: 'PENDING_RETRY', attempts, next_attempt_at: next, last_error: error });
   };
 
-  const banUntil = await deps.store.banUntil();
+  const { guards } = operation;
+  const ordered = Boolean(guards.order_keys?.length) && guards.occurred_at !== undefined;
+  // Both reads at once: each is a round trip to the table on the way to TOP.
+  const [banUntil, delivered] = await Promise.all([
+    deps.store.banUntil(),
+    ordered ? deps.store.lastDelivered(guards.order_keys ?? []) : 0,
+  ]);
   if (banUntil > now()) {
     const error = { kind: 'rate_limited', message: 'waiting out the TOP rate-limit ban' } as const;
     return retryLater(error, operation.attempts, banUntil);
   }
-
-  const { guards } = operation;
-  if (guards.order_keys?.length && guards.occurred_at !== undefined) {
-    const delivered = await deps.store.lastDelivered(guards.order_keys);
-    if (delivered > guards.occurred_at) return settle({ status: 'STALE' });
-  }
+  if (ordered && delivered > (guards.occurred_at ?? 0)) return settle({ status: 'STALE' });
   if (guards.dedupe_key) {
     const holder = await deps.store.holdFact(guards.dedupe_key, operation.operation_id, operation.expires_at);
     if (holder !== operation.operation_id) return settle({ status: 'DUPLICATE', duplicate_of: holder });

@@ -182,14 +182,17 @@ export class OperationsStore {
 
   /** The latest `occurred_at` delivered for each ordering key (0 for none), the newest of them. */
   async lastDelivered(keys: readonly string[]): Promise<number> {
-    let latest = 0;
-    for (const key of keys) {
-      const { Item } = await this.#call('read the ordering guard', () =>
-        this.#doc.send(new GetCommand({ TableName: this.#table, Key: orderKey(key), ConsistentRead: true })),
-      );
-      if (typeof Item?.last_occurred_at === 'number') latest = Math.max(latest, Item.last_occurred_at);
-    }
-    return latest;
+    const items = await Promise.all(
+      keys.map(async (key) => {
+        const { Item } = await this.#call('read the ordering guard', () =>
+          this.#doc.send(
+            new GetCommand({ TableName: this.#table, Key: orderKey(key), ConsistentRead: true }),
+          ),
+        );
+        return typeof Item?.last_occurred_at === 'number' ? Item.last_occurred_at : 0;
+      }),
+    );
+    return Math.max(0, ...items);
   }
 
   /** Moves each ordering key forward to `occurredAt`; never backwards. */

@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
 import { OperationsStore } from '#lib/operations/store.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
+import { startLocalDynamo } from '#local/dynamo.ts';
 
 export interface TestDynamo {
   readonly endpoint: string;
@@ -15,10 +15,7 @@ let tables = 0;
 
 /** dynalite in memory on a free loopback port, started in-process. */
 export async function startTestDynamo(): Promise<TestDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  const endpoint = `http://127.0.0.1:${port}`;
+  const { endpoint, close } = await startLocalDynamo();
   const client = new DynamoDBClient({
     endpoint,
     region: 'local',
@@ -34,7 +31,7 @@ export async function startTestDynamo(): Promise<TestDynamo> {
     },
     async close() {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     },
   };
 }
