@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
 import { header, parseJsonBody, rawBody } from '#lib/http/request.ts';
 import { IdempotencyKeyReusedError, OperationInFlightError } from '#lib/operations/errors.ts';
-import { type AttemptDeps, attemptOperation } from '#lib/operations/execute.ts';
+import { type AttemptDeps, attemptOperation, readChecks } from '#lib/operations/execute.ts';
 import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
 import { leaseFor, topDeadlineFor } from '#lib/operations/lease.ts';
 import type { Operation } from '#lib/operations/operation.ts';
@@ -84,6 +84,9 @@ export async function acceptWebhook(
     expires_at: Math.floor(at / 1000) + deps.ttlSeconds,
   };
 
+  // The checks before the call don't depend on the claim: read them alongside it.
+  const checks = readChecks(deps.store, operation);
+  checks.catch(() => {}); // awaited only if the claim succeeds; its failure surfaces there
   let held: Operation | undefined;
   if (await deps.store.create(operation)) {
     held = operation;
@@ -101,7 +104,7 @@ export async function acceptWebhook(
   }
   try {
     const deadlineMs = topDeadlineFor(deps.topDeadlineMs, remainingMs());
-    return { operation: await attemptOperation(deps, held, { deadlineMs }), replayed: false };
+    return { operation: await attemptOperation(deps, held, { deadlineMs, checks }), replayed: false };
   } catch (error) {
     // The claim holds the whole request and its lease makes it due again: the sweeper finishes it.
     deps.log.warn('attempt interrupted; the sweeper will finish the operation', {

@@ -45,7 +45,11 @@ type AnyTopApi = TopApi<never, never>;
 export async function attemptOperation(
   deps: AttemptDeps,
   operation: Operation,
-  options: { readonly deadlineMs: number },
+  options: {
+    readonly deadlineMs: number;
+    /** The checks read already, alongside the claim; read here when absent. */
+    readonly checks?: Promise<AttemptChecks>;
+  },
 ): Promise<Operation> {
   const now = deps.now ?? Date.now;
   const token = operation.lease_token;
@@ -71,17 +75,13 @@ export async function attemptOperation(
   };
 
   const { guards } = operation;
-  const ordered = Boolean(guards.order_keys?.length) && guards.occurred_at !== undefined;
-  // Both reads at once: each is a round trip to the table on the way to TOP.
-  const [banUntil, delivered] = await Promise.all([
-    deps.store.banUntil(),
-    ordered ? deps.store.lastDelivered(guards.order_keys ?? []) : 0,
-  ]);
+  const { banUntil, lastDelivered } = await (options.checks ?? readChecks(deps.store, operation));
   if (banUntil > now()) {
     const error = { kind: 'rate_limited', message: 'waiting out the TOP rate-limit ban' } as const;
     return retryLater(error, operation.attempts, banUntil);
   }
-  if (ordered && delivered > (guards.occurred_at ?? 0)) return settle({ status: 'STALE' });
+  if (guards.occurred_at !== undefined && lastDelivered > guards.occurred_at)
+    return settle({ status: 'STALE' });
   if (guards.dedupe_key) {
     const holder = await deps.store.holdFact(guards.dedupe_key, operation.operation_id, operation.expires_at);
     if (holder !== operation.operation_id) return settle({ status: 'DUPLICATE', duplicate_of: holder });
@@ -156,6 +156,26 @@ export async function attemptOperation(
     }
     return retryLater(failure, attempts, notBefore);
   }
+}
+
+/** What an attempt reads before calling: the shared ban, and the ordering guard's last delivery. */
+export interface AttemptChecks {
+  readonly banUntil: number;
+  readonly lastDelivered: number;
+}
+
+/** Reads the checks of an operation at once: each read is a round trip on the way to TOP. */
+export async function readChecks(
+  store: OperationsStore,
+  operation: Pick<Operation, 'guards'>,
+): Promise<AttemptChecks> {
+  const keys = operation.guards.order_keys ?? [];
+  const ordered = keys.length > 0 && operation.guards.occurred_at !== undefined;
+  const [banUntil, lastDelivered] = await Promise.all([
+    store.banUntil(),
+    ordered ? store.lastDelivered(keys) : 0,
+  ]);
+  return { banUntil, lastDelivered };
 }
 
 async function credentialsFor(
