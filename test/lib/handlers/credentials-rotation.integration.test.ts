@@ -1,10 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeGatewayPools } from '#lib/top/transport.ts';
-import type { TopSimulator } from '#local/top-sim/server.ts';
-import { startTestDynamo, type TestDynamo } from '#test/helpers/dynamo.ts';
+import { describe, expect, it } from 'vitest';
 import { mockSecretsManager } from '#test/helpers/secrets-manager.ts';
-import { startTestSimulator, TEST_APP } from '#test/helpers/top-sim.ts';
+import { useTestParts } from '#test/helpers/test-parts.ts';
+import { TEST_APP } from '#test/helpers/top-sim.ts';
 import { NEXT_WEBHOOK_SECRET } from '#test/helpers/webhook-fixtures.ts';
 import {
   deliveryOrder,
@@ -23,23 +21,8 @@ const SESSIONS = { shop1: 'session-shop-1', shop2: 'session-shop-2', rotated: 's
 const EXPIRED_SESSION = 'session-shop-1-expired';
 
 const sm = mockSecretsManager();
-let dynamo: TestDynamo;
-let sim: TopSimulator;
 
-beforeAll(async () => {
-  [dynamo, sim] = await Promise.all([
-    startTestDynamo(),
-    startTestSimulator({ sessions: Object.values(SESSIONS) }),
-  ]);
-});
-afterEach(() => {
-  sim.faults.set([]);
-  sim.clearLedger();
-});
-afterAll(async () => {
-  await closeGatewayPools();
-  await Promise.all([dynamo.close(), sim.close()]);
-});
+const parts = useTestParts({ sessions: Object.values(SESSIONS) });
 
 /** The TOP credentials secret as stored in Secrets Manager (layout: lib/credentials/top-secret.ts). */
 const topSecret = (sellers: Record<string, string>) =>
@@ -53,7 +36,7 @@ function putSecrets(sellers: Record<string, string> = { 'shop-1': SESSIONS.shop1
 
 /** The functions as deployed: every secret read from Secrets Manager (mocked), none from the environment. */
 const deployed = () =>
-  webhookHarness(dynamo, sim, {
+  webhookHarness(parts.dynamo, parts.sim, {
     env: {
       // Blank means unset: the harness's local values give way to the secret ids.
       TOP_APP_KEY: '',
@@ -68,7 +51,8 @@ const deployed = () =>
     overrides: { secretsManager: new SecretsManagerClient({ region: 'us-east-1' }) },
   });
 
-const fulfilCalls = () => sim.ledger.filter((entry) => entry.method === 'aliexpress.solution.order.fulfill');
+const fulfilCalls = () =>
+  parts.sim.ledger.filter((entry) => entry.method === 'aliexpress.solution.order.fulfill');
 
 describe('a seller added to the TOP credentials secret', () => {
   it('is served without a redeploy: the unknown seller forces one refetch, then 200', async () => {
@@ -144,13 +128,13 @@ describe('a seller session rotated in the secret', () => {
     expect(sm.calls(TOP_ID)).toBe(1);
 
     putSecrets({ 'shop-1': SESSIONS.rotated });
-    const requestsBefore = sim.stats().requests;
+    const requestsBefore = parts.sim.stats().requests;
     const shipped = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '6101' }) });
 
     expect(shipped.status).toBe(200);
     // Two TOP calls made for it: the one refused for its session, and the one with the rotated session.
     expect(shipped.body).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
-    expect(sim.stats().requests - requestsBefore).toBe(2);
+    expect(parts.sim.stats().requests - requestsBefore).toBe(2);
     expect(fulfilCalls()).toHaveLength(1);
     expect(sm.calls(TOP_ID)).toBe(2);
   });
@@ -163,7 +147,7 @@ describe('a seller session rotated in the secret', () => {
     );
 
     putSecrets({ 'shop-1': SESSIONS.rotated });
-    sim.faults.set([{ type: 'error', code: 27, msg: 'Invalid Session', count: 1 }]);
+    parts.sim.faults.set([{ type: 'error', code: 27, msg: 'Invalid Session', count: 1 }]);
     const shipped = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '6103' }) });
 
     expect(shipped.status).toBe(200);
@@ -174,7 +158,7 @@ describe('a seller session rotated in the secret', () => {
   it('leaves the operation PENDING_RETRY (202, last_error auth) when the secret did not change, and the sweeper delivers once it does', async () => {
     putSecrets({ 'shop-1': EXPIRED_SESSION });
     const stack = await deployed();
-    const requestsBefore = sim.stats().requests;
+    const requestsBefore = parts.sim.stats().requests;
     const pending = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '6104' }) });
 
     expect(pending.status).toBe(202);
@@ -183,7 +167,7 @@ describe('a seller session rotated in the secret', () => {
       attempts: 1,
       last_error: { kind: 'auth', code: 27 },
     });
-    expect(sim.stats().requests - requestsBefore).toBe(1);
+    expect(parts.sim.stats().requests - requestsBefore).toBe(1);
     expect(sm.calls(TOP_ID)).toBe(2);
     expect(fulfilCalls()).toHaveLength(0);
 
@@ -221,7 +205,7 @@ describe('a rotated webhook signing secret', () => {
     );
     expect(forged.status).toBe(401);
     expect(sm.calls(WMS_ID)).toBe(2);
-    expect(sim.ledger.map((call) => call.params.ticket_id)).toEqual(['T-ROT-1', 'T-ROT-2', 'T-ROT-3']);
+    expect(parts.sim.ledger.map((call) => call.params.ticket_id)).toEqual(['T-ROT-1', 'T-ROT-2', 'T-ROT-3']);
   });
 });
 
@@ -235,7 +219,7 @@ describe('Secrets Manager unavailable', () => {
   it('answers 503 with Retry-After and stores nothing when the webhook secret cannot be read', async () => {
     outage();
     const stack = await deployed();
-    const requestsBefore = sim.stats().requests;
+    const requestsBefore = parts.sim.stats().requests;
     const response = await stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-SM-DOWN' }) });
 
     expect(response.status).toBe(503);
@@ -246,7 +230,7 @@ describe('Secrets Manager unavailable', () => {
       status: 503,
     });
     expect(await stack.items()).toHaveLength(0);
-    expect(sim.stats().requests).toBe(requestsBefore);
+    expect(parts.sim.stats().requests).toBe(requestsBefore);
 
     // Back up: the sender's retry of the same delivery goes through.
     putSecrets();
@@ -263,7 +247,7 @@ describe('Secrets Manager unavailable', () => {
     expect(response.status).toBe(503);
     expect(response.headers['retry-after']).toMatch(/^\d+$/);
     expect(await stack.items()).toHaveLength(0);
-    expect(sim.ledger).toHaveLength(0);
+    expect(parts.sim.ledger).toHaveLength(0);
   });
 
   it('keeps a claimed WMS event for retry (202, auth) when the app credentials cannot be read after the claim', async () => {
@@ -278,11 +262,11 @@ describe('Secrets Manager unavailable', () => {
       attempts: 0,
       last_error: { kind: 'auth' },
     });
-    expect(sim.ledger).toHaveLength(0);
+    expect(parts.sim.ledger).toHaveLength(0);
 
     putSecrets();
     stack.clock.now += 120_000;
     expect(await stack.sweep()).toMatchObject({ attempted: 1, outcomes: { SUCCEEDED: 1 } });
-    expect(sim.ledger).toHaveLength(1);
+    expect(parts.sim.ledger).toHaveLength(1);
   });
 });

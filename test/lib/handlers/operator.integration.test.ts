@@ -1,9 +1,7 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeGatewayPools } from '#lib/top/transport.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Fault } from '#local/top-sim/faults.ts';
-import type { TopSimulator } from '#local/top-sim/server.ts';
-import { startTestDynamo, type TestDynamo } from '#test/helpers/dynamo.ts';
-import { startTestSimulator, TEST_APP } from '#test/helpers/top-sim.ts';
+import { useTestParts } from '#test/helpers/test-parts.ts';
+import { TEST_APP } from '#test/helpers/top-sim.ts';
 import {
   deliveryOrder,
   fulfillment,
@@ -12,25 +10,13 @@ import {
   webhookHarness,
 } from '#test/helpers/webhook-harness.ts';
 
-let dynamo: TestDynamo;
-let sim: TopSimulator;
 let stack: WebhookHarness;
 
-beforeAll(async () => {
-  [dynamo, sim] = await Promise.all([startTestDynamo(), startTestSimulator()]);
-});
-afterEach(() => {
-  sim.faults.set([]);
-  sim.clearLedger();
-});
-afterAll(async () => {
-  await closeGatewayPools();
-  await Promise.all([dynamo.close(), sim.close()]);
-});
+const parts = useTestParts();
 
 const PROBLEM = 'urn:top-webhooks:problem:';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
-const executed = () => sim.ledger.length;
+const executed = () => parts.sim.ledger.length;
 
 const rejection = (sub_msg = 'the order cannot be shipped'): Fault => ({
   type: 'error',
@@ -54,7 +40,7 @@ const operationIdOf = (response: HttpResult) => String(response.body.operation_i
 
 describe('the operator API', () => {
   beforeAll(async () => {
-    stack = await webhookHarness(dynamo, sim);
+    stack = await webhookHarness(parts.dynamo, parts.sim);
   });
 
   describe('GET /operations/{id}', () => {
@@ -90,7 +76,7 @@ describe('the operator API', () => {
     });
 
     it('shows a pending operation with its next attempt and the transient error', async () => {
-      sim.faults.set([{ type: 'isp', sub_code: 'isp.top-remote-connection-timeout', count: 1 }]);
+      parts.sim.faults.set([{ type: 'isp', sub_code: 'isp.top-remote-connection-timeout', count: 1 }]);
       const pending = await stack.deliverWms({
         delivery_order: deliveryOrder({ ticket_id: 'T-OP-PENDING' }),
       });
@@ -115,7 +101,7 @@ describe('the operator API', () => {
     });
 
     it('shows a rejected fulfilment with TOP’s code, sub_code, sub_msg and request id', async () => {
-      sim.faults.set([rejection('logistics_no is not valid')]);
+      parts.sim.faults.set([rejection('logistics_no is not valid')]);
       const rejected = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '5002' }) });
       expect(rejected.status).toBe(422);
 
@@ -163,7 +149,7 @@ describe('the operator API', () => {
     ])(
       'refuses to replay a %s operation with a 409 operation-not-replayable problem and calls nothing',
       async (status, faults) => {
-        sim.faults.set(faults);
+        parts.sim.faults.set(faults);
         const accepted = await stack.deliverWms({
           delivery_order: deliveryOrder({ ticket_id: `T-OP-${status}` }),
         });
@@ -185,7 +171,7 @@ describe('the operator API', () => {
     );
 
     it('delivers a FAILED operation once its cause is gone: 200 SUCCEEDED and exactly one more executed call', async () => {
-      sim.faults.set([rejection()]);
+      parts.sim.faults.set([rejection()]);
       const rejected = await stack.deliverWms({
         delivery_order: deliveryOrder({ ticket_id: 'T-OP-FAILED' }),
       });
@@ -197,7 +183,7 @@ describe('the operator API', () => {
       expect(replayed.status).toBe(200);
       expect(replayed.body).toMatchObject({ operation_id: operationId, status: 'SUCCEEDED', attempts: 1 });
       expect(executed()).toBe(1);
-      expect(sim.ledger[0]?.params).toEqual(deliveryOrder({ ticket_id: 'T-OP-FAILED' }));
+      expect(parts.sim.ledger[0]?.params).toEqual(deliveryOrder({ ticket_id: 'T-OP-FAILED' }));
 
       // Delivered now: neither a second replay nor the sender's redelivery sends it again.
       expect((await stack.replay(operationId)).status).toBe(409);
@@ -207,7 +193,7 @@ describe('the operator API', () => {
 
     it('re-takes the dedupe marker of a replayed FAILED fulfilment, so a later copy is a DUPLICATE of it', async () => {
       const body = { seller_id: 'shop-1', fulfillment: fulfillment({ out_ref: '5003' }) };
-      sim.faults.set([rejection()]);
+      parts.sim.faults.set([rejection()]);
       const rejected = await stack.deliverStorefront(body);
       expect(rejected.status).toBe(422);
       const operationId = operationIdOf(rejected);
@@ -222,7 +208,7 @@ describe('the operator API', () => {
 
     it('does not ship a replayed FAILED fulfilment that another delivery shipped meanwhile (DUPLICATE)', async () => {
       const body = { seller_id: 'shop-1', fulfillment: fulfillment({ out_ref: '5004' }) };
-      sim.faults.set([rejection()]);
+      parts.sim.faults.set([rejection()]);
       const rejected = await stack.deliverStorefront(body);
       expect(rejected.status).toBe(422);
       const shipped = await stack.deliverStorefront(body);
@@ -238,7 +224,7 @@ describe('the operator API', () => {
 
 describe('replaying a DEAD operation', () => {
   beforeAll(async () => {
-    stack = await webhookHarness(dynamo, sim, { env: { RETRY_MAX_ATTEMPTS: '2' } });
+    stack = await webhookHarness(parts.dynamo, parts.sim, { env: { RETRY_MAX_ATTEMPTS: '2' } });
   });
 
   /** Sweeps, moving the clock past each next attempt, until the operation is no longer pending. */
@@ -253,7 +239,7 @@ describe('replaying a DEAD operation', () => {
   }
 
   it('delivers it exactly once after the fault is cleared, and the sweeper leaves it alone', async () => {
-    sim.faults.set([{ type: 'isp', sub_code: 'isp.top-remote-connection-timeout' }]);
+    parts.sim.faults.set([{ type: 'isp', sub_code: 'isp.top-remote-connection-timeout' }]);
     const accepted = await stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-OP-DEAD' }) });
     expect(accepted.status).toBe(202);
     const operationId = operationIdOf(accepted);
@@ -264,7 +250,7 @@ describe('replaying a DEAD operation', () => {
     await expectNoCredentials(dead);
     expect(executed()).toBe(0);
 
-    sim.faults.set([]);
+    parts.sim.faults.set([]);
     const replayed = await stack.replay(operationId);
     expect(replayed.status).toBe(200);
     expect(replayed.body).toMatchObject({ operation_id: operationId, status: 'SUCCEEDED', attempts: 1 });
@@ -277,7 +263,7 @@ describe('replaying a DEAD operation', () => {
   });
 
   it('gives it a fresh retry budget when the fault persists: 202 PENDING_RETRY, and the sweeper finishes it', async () => {
-    sim.faults.set([{ type: 'isp' }]);
+    parts.sim.faults.set([{ type: 'isp' }]);
     const accepted = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '5005' }) });
     const operationId = operationIdOf(accepted);
     expect((await sweepUntilSettled(operationId)).body.status).toBe('DEAD');
@@ -286,7 +272,7 @@ describe('replaying a DEAD operation', () => {
     expect(replayed.status).toBe(202);
     expect(replayed.body).toMatchObject({ status: 'PENDING_RETRY', attempts: 1 });
 
-    sim.faults.set([]);
+    parts.sim.faults.set([]);
     expect((await sweepUntilSettled(operationId)).body).toMatchObject({ status: 'SUCCEEDED', attempts: 2 });
     expect(executed()).toBe(1);
   });

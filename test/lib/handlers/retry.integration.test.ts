@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
-import { closeGatewayPools } from '#lib/top/transport.ts';
 import type { Fault } from '#local/top-sim/faults.ts';
-import type { TopSimulator } from '#local/top-sim/server.ts';
-import { startTestDynamo, type TestDynamo } from '#test/helpers/dynamo.ts';
 import { claimedOperation } from '#test/helpers/operations.ts';
-import { startTestSimulator } from '#test/helpers/top-sim.ts';
+import { useTestParts } from '#test/helpers/test-parts.ts';
 import {
   deliveryOrder,
   fulfillment,
@@ -13,23 +10,11 @@ import {
   webhookHarness,
 } from '#test/helpers/webhook-harness.ts';
 
-let dynamo: TestDynamo;
-let sim: TopSimulator;
 let stack: WebhookHarness;
 
-beforeAll(async () => {
-  [dynamo, sim] = await Promise.all([startTestDynamo(), startTestSimulator()]);
-});
-afterEach(() => {
-  sim.faults.set([]);
-  sim.clearLedger();
-});
-afterAll(async () => {
-  await closeGatewayPools();
-  await Promise.all([dynamo.close(), sim.close()]);
-});
+const parts = useTestParts();
 
-const executed = () => sim.ledger.length;
+const executed = () => parts.sim.ledger.length;
 
 /** Moves the harness clock past the operation's next attempt. */
 async function untilDue(operationId: string) {
@@ -40,7 +25,9 @@ async function untilDue(operationId: string) {
 
 describe('retrying what TOP could not take', () => {
   beforeAll(async () => {
-    stack = await webhookHarness(dynamo, sim, { env: { RETRY_MAX_ATTEMPTS: '3', TOP_DEADLINE_MS: '500' } });
+    stack = await webhookHarness(parts.dynamo, parts.sim, {
+      env: { RETRY_MAX_ATTEMPTS: '3', TOP_DEADLINE_MS: '500' },
+    });
   });
 
   it.each<[string, Fault]>([
@@ -53,7 +40,7 @@ describe('retrying what TOP could not take', () => {
     ],
     ['a timeout', { type: 'latency', ms: 1_500, count: 1 }],
   ])('answers 202 after %s, and the sweeper then delivers exactly once', async (_, fault) => {
-    sim.faults.set([fault]);
+    parts.sim.faults.set([fault]);
     const accepted = await stack.deliverWms({
       delivery_order: deliveryOrder({ ticket_id: `T-${fault.type}` }),
     });
@@ -74,7 +61,7 @@ describe('retrying what TOP could not take', () => {
   });
 
   it('answers 422 with TOP codes to a permanent isv.* refusal and records it FAILED', async () => {
-    sim.faults.set([
+    parts.sim.faults.set([
       {
         type: 'error',
         code: 15,
@@ -99,7 +86,7 @@ describe('retrying what TOP could not take', () => {
   });
 
   it('gives up after the retry budget: DEAD, and a replay then delivers', async () => {
-    sim.faults.set([{ type: 'isp' }]);
+    parts.sim.faults.set([{ type: 'isp' }]);
     const accepted = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '3001' }) });
     const operationId = String(accepted.body.operation_id);
     for (let run = 0; run < 2; run++) {
@@ -111,7 +98,7 @@ describe('retrying what TOP could not take', () => {
     stack.clock.now += 86_400_000;
     expect((await stack.sweep()).attempted).toBe(0);
 
-    sim.faults.set([]);
+    parts.sim.faults.set([]);
     const replayed = await stack.replay(operationId);
     expect(replayed.status).toBe(200);
     expect(replayed.body).toMatchObject({ status: 'SUCCEEDED', attempts: 1 });
@@ -119,7 +106,7 @@ describe('retrying what TOP could not take', () => {
   });
 
   it('waits out a rate-limit ban shared by every invocation, without calling TOP meanwhile', async () => {
-    sim.faults.set([
+    parts.sim.faults.set([
       {
         type: 'error',
         code: 7,
@@ -131,7 +118,7 @@ describe('retrying what TOP could not take', () => {
     const limited = await stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-BAN-1' }) });
     expect(limited.status).toBe(202);
     expect(limited.body.last_error).toMatchObject({ kind: 'rate_limited', code: 7 });
-    const requestsBefore = sim.stats().requests;
+    const requestsBefore = parts.sim.stats().requests;
 
     // Another delivery during the ban is kept for later instead of being sent.
     const held = await stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-BAN-2' }) });
@@ -140,7 +127,7 @@ describe('retrying what TOP could not take', () => {
     expect(Date.parse(String(held.body.next_attempt_at))).toBeGreaterThanOrEqual(stack.clock.now + 30_000);
     stack.clock.now += 20_000;
     expect(await stack.sweep()).toMatchObject({ banned: true, attempted: 0 });
-    expect(sim.stats().requests).toBe(requestsBefore);
+    expect(parts.sim.stats().requests).toBe(requestsBefore);
 
     stack.clock.now += 40_000;
     expect(await stack.sweep()).toMatchObject({ banned: false, attempted: 2, outcomes: { SUCCEEDED: 2 } });
@@ -165,7 +152,7 @@ describe('retrying what TOP could not take', () => {
 
   it('answers a redelivery of a pending operation with where it stands, sending nothing', async () => {
     const body = { delivery_order: deliveryOrder({ ticket_id: 'T-PENDING' }) };
-    sim.faults.set([{ type: 'isp', count: 1 }]);
+    parts.sim.faults.set([{ type: 'isp', count: 1 }]);
     const first = await stack.deliverWms(body, { id: 'msg_pending' });
     expect(first.status).toBe(202);
     await untilDue(String(first.body.operation_id));
@@ -197,12 +184,12 @@ describe('retrying what TOP could not take', () => {
   });
 
   it('answers 202 when its attempt is cut off after the claim: the operation is kept and finished', async () => {
-    sim.faults.set([{ type: 'latency', ms: 2_000, count: 1 }]);
+    parts.sim.faults.set([{ type: 'latency', ms: 2_000, count: 1 }]);
     const body = { delivery_order: deliveryOrder({ ticket_id: 'T-CUT' }) };
-    const requests = sim.stats().requests;
+    const requests = parts.sim.stats().requests;
     const delivery = stack.deliverWms(body, { id: 'msg_cut' });
     // While TOP is slow, the invocation's lease lapses and the sweeper takes the operation over.
-    while (sim.stats().requests === requests) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (parts.sim.stats().requests === requests) await new Promise((resolve) => setTimeout(resolve, 5));
     stack.clock.now += 3_600_000;
     const sweep = stack.sweep();
     const response = await delivery;

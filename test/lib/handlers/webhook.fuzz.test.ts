@@ -1,12 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StorefrontFulfillBody } from '#lib/flows/storefront-fulfill.ts';
 import { WmsDeliveryBody } from '#lib/flows/wms-delivery.ts';
-import { closeGatewayPools } from '#lib/top/transport.ts';
 import type { Fault } from '#local/top-sim/faults.ts';
-import type { TopSimulator } from '#local/top-sim/server.ts';
-import { startTestDynamo, type TestDynamo } from '#test/helpers/dynamo.ts';
-import { startTestSimulator } from '#test/helpers/top-sim.ts';
+import { useTestParts } from '#test/helpers/test-parts.ts';
 import {
   type DeliveryOptions,
   deliveryOrder,
@@ -19,21 +16,11 @@ import {
 // Fixed seeds: a failure found once is found again on the next run, and its counterexample printed.
 const RUNS = { numRuns: 150, seed: 20261123 } as const;
 
-let dynamo: TestDynamo;
-let sim: TopSimulator;
 let stack: WebhookHarness;
 
+const parts = useTestParts();
 beforeAll(async () => {
-  [dynamo, sim] = await Promise.all([startTestDynamo(), startTestSimulator()]);
-  stack = await webhookHarness(dynamo, sim);
-});
-afterEach(() => {
-  sim.faults.set([]);
-  sim.clearLedger();
-});
-afterAll(async () => {
-  await closeGatewayPools();
-  await Promise.all([dynamo.close(), sim.close()]);
+  stack = await webhookHarness(parts.dynamo, parts.sim);
 });
 
 type Source = 'wms' | 'storefront';
@@ -102,14 +89,14 @@ function expectWellFormed(response: HttpResult): void {
  * takes, and that it executed at most one call for the delivery.
  */
 async function deliverAndCheck(source: Source, raw: string, delivery?: DeliveryOptions) {
-  const requestsBefore = sim.stats().requests;
-  const executedBefore = sim.ledger.length;
+  const requestsBefore = parts.sim.stats().requests;
+  const executedBefore = parts.sim.ledger.length;
   const response = await deliver(source, raw, delivery);
   expectWellFormed(response);
   if (!contractAccepts(source, raw) || [400, 413, 415].includes(response.status)) {
-    expect(sim.stats().requests).toBe(requestsBefore);
+    expect(parts.sim.stats().requests).toBe(requestsBefore);
   }
-  expect(sim.ledger.length - executedBefore).toBeLessThanOrEqual(1);
+  expect(parts.sim.ledger.length - executedBefore).toBeLessThanOrEqual(1);
   return response;
 }
 
@@ -290,11 +277,11 @@ describe('webhook bodies from a fuzzer', () => {
     await fc.assert(
       fc.asyncProperty(mutated, async ({ to, mutations, idempotencyKey, fault }) => {
         const body = mutate(to === 'wms' ? validWms() : validStorefront(), mutations);
-        sim.faults.set(fault ? [{ ...fault, count: 1 }] : []);
+        parts.sim.faults.set(fault ? [{ ...fault, count: 1 }] : []);
         try {
           await deliverAndCheck(to, JSON.stringify(body), idempotencyKey ? { idempotencyKey } : {});
         } finally {
-          sim.faults.set([]);
+          parts.sim.faults.set([]);
           // Past any rate-limit ban the fault left, so the next run's call is not held back by it.
           stack.clock.now += 2_000;
         }
@@ -309,12 +296,12 @@ describe('webhook bodies from a fuzzer', () => {
       fc.asyncProperty(source, fc.array(mutation, { maxLength: 2 }), async (to, mutations) => {
         const raw = JSON.stringify(mutate(to === 'wms' ? validWms() : validStorefront(), mutations));
         const id = `msg_burst_${++burst}`;
-        const requestsBefore = sim.stats().requests;
-        const executedBefore = sim.ledger.length;
+        const requestsBefore = parts.sim.stats().requests;
+        const executedBefore = parts.sim.ledger.length;
         const responses = await Promise.all([deliver(to, raw, { id }), deliver(to, raw, { id })]);
         for (const response of responses) expectWellFormed(response);
-        if (!contractAccepts(to, raw)) expect(sim.stats().requests).toBe(requestsBefore);
-        expect(sim.ledger.length - executedBefore).toBeLessThanOrEqual(1);
+        if (!contractAccepts(to, raw)) expect(parts.sim.stats().requests).toBe(requestsBefore);
+        expect(parts.sim.ledger.length - executedBefore).toBeLessThanOrEqual(1);
       }),
       { ...RUNS, numRuns: 60 },
     );

@@ -1,8 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeGatewayPools } from '#lib/top/transport.ts';
-import type { TopSimulator } from '#local/top-sim/server.ts';
-import { startTestDynamo, type TestDynamo } from '#test/helpers/dynamo.ts';
-import { startTestSimulator } from '#test/helpers/top-sim.ts';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useTestParts } from '#test/helpers/test-parts.ts';
 import {
   deliveryOrder,
   fulfillment,
@@ -10,27 +8,15 @@ import {
   webhookHarness,
 } from '#test/helpers/webhook-harness.ts';
 
-let dynamo: TestDynamo;
-let sim: TopSimulator;
 let stack: WebhookHarness;
 
-beforeAll(async () => {
-  [dynamo, sim] = await Promise.all([startTestDynamo(), startTestSimulator()]);
-});
-afterEach(() => {
-  sim.faults.set([]);
-  sim.clearLedger();
-});
-afterAll(async () => {
-  await closeGatewayPools();
-  await Promise.all([dynamo.close(), sim.close()]);
-});
+const parts = useTestParts();
 
-const calls = (method?: string) => sim.ledger.filter((entry) => !method || entry.method === method);
+const calls = (method?: string) => parts.sim.ledger.filter((entry) => !method || entry.method === method);
 
 describe('accepting a webhook', () => {
   beforeAll(async () => {
-    stack = await webhookHarness(dynamo, sim);
+    stack = await webhookHarness(parts.dynamo, parts.sim);
   });
 
   describe('the contract examples', () => {
@@ -131,7 +117,7 @@ describe('accepting a webhook', () => {
     });
 
     it('makes exactly one call for 20 concurrent identical deliveries; the others replay or get 409', async () => {
-      sim.faults.set([{ type: 'latency', ms: 150 }]);
+      parts.sim.faults.set([{ type: 'latency', ms: 150 }]);
       const body = { delivery_order: deliveryOrder({ ticket_id: 'T-RACE' }) };
       const responses = await Promise.all(
         Array.from({ length: 20 }, () => stack.deliverWms(body, { id: 'msg_race' })),
@@ -205,7 +191,7 @@ describe('accepting a webhook', () => {
 
 describe('refusing a delivery', () => {
   beforeAll(async () => {
-    stack = await webhookHarness(dynamo, sim);
+    stack = await webhookHarness(parts.dynamo, parts.sim);
   });
   const valid = { delivery_order: deliveryOrder({ ticket_id: 'T-REFUSED' }) };
 
@@ -287,6 +273,26 @@ describe('refusing a delivery', () => {
     expect(response.status).toBe(400);
     expect(response.body).toMatchObject({ type: 'urn:top-webhooks:problem:invalid-payload', status: 400 });
     expect(response.body.errors).toContainEqual(expect.objectContaining({ path }));
+    expect(calls()).toHaveLength(0);
+  });
+
+  it('answers 503 with Retry-After when DynamoDB is down before the claim, and calls nothing', async () => {
+    const unreachable = new DynamoDBClient({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    const offline = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb: unreachable } });
+    const response = await offline.deliverWms(valid);
+    expect(response.status).toBe(503);
+    expect(response.headers['retry-after']).toBe('5');
+    expect(response.body).toEqual({
+      type: 'urn:top-webhooks:problem:dependency-unavailable',
+      title: 'Service unavailable',
+      status: 503,
+      detail: 'a dependency is unavailable; nothing was stored, retry later',
+    });
     expect(calls()).toHaveLength(0);
   });
 

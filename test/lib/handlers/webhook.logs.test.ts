@@ -1,8 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { closeGatewayPools } from '#lib/top/transport.ts';
-import type { TopSimulator } from '#local/top-sim/server.ts';
-import { startTestDynamo, type TestDynamo } from '#test/helpers/dynamo.ts';
-import { startTestSimulator } from '#test/helpers/top-sim.ts';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { useTestParts } from '#test/helpers/test-parts.ts';
 import {
   captureStdout,
   deliveryOrder,
@@ -32,24 +29,17 @@ const FORBIDDEN = [
   TAX_ID,
 ];
 
-let dynamo: TestDynamo;
-let sim: TopSimulator;
 let stack: WebhookHarness;
 let deliveries = 0;
 
+const parts = useTestParts();
 beforeAll(async () => {
-  [dynamo, sim] = await Promise.all([startTestDynamo(), startTestSimulator()]);
   // INFO and metrics on for this harness, whatever the test environment says.
   const { logger, metrics } = loudTelemetry('logs-test');
-  stack = await webhookHarness(dynamo, sim, { overrides: { logger, metrics }, service: 'logs-test' });
-});
-afterEach(() => {
-  sim.faults.set([]);
-  sim.clearLedger();
-});
-afterAll(async () => {
-  await closeGatewayPools();
-  await Promise.all([dynamo.close(), sim.close()]);
+  stack = await webhookHarness(parts.dynamo, parts.sim, {
+    overrides: { logger, metrics },
+    service: 'logs-test',
+  });
 });
 
 /** A delivery order carrying the personal data in every free-text field it has. */
@@ -168,7 +158,7 @@ describe('personal data in webhook bodies never reaches a log line', () => {
   });
 
   it('keeps TOP’s sub_msg out of the logs when TOP rejects the request quoting the phone number (422)', async () => {
-    sim.faults.set([
+    parts.sim.faults.set([
       {
         type: 'error',
         code: 15,
@@ -192,7 +182,7 @@ describe('personal data in webhook bodies never reaches a log line', () => {
   });
 
   it('logs a transient failure quoting the phone number without it (202), and counts it PendingRetry', async () => {
-    sim.faults.set([
+    parts.sim.faults.set([
       {
         type: 'isp',
         sub_code: 'isp.top-remote-connection-timeout',
@@ -208,7 +198,7 @@ describe('personal data in webhook bodies never reaches a log line', () => {
   });
 
   it('logs a TOP session error quoting the e-mail without it (202 auth)', async () => {
-    sim.faults.set([
+    parts.sim.faults.set([
       { type: 'error', code: 27, msg: 'Invalid Session', sub_msg: `session of ${EMAIL} expired`, count: 1 },
     ]);
     const run = await deliver('storefront', storefrontBody(3));
@@ -306,7 +296,7 @@ describe('personal data in webhook bodies never reaches a log line', () => {
   });
 
   it('logs an operator replay of a rejected operation by ids only, and counts what the attempt became', async () => {
-    sim.faults.set([
+    parts.sim.faults.set([
       {
         type: 'error',
         code: 15,
@@ -335,11 +325,11 @@ describe('personal data in webhook bodies never reaches a log line', () => {
   it('logs a sweeper run that finishes a pending operation without its data', async () => {
     // A table of its own, so the sweep finds this operation alone.
     const { logger, metrics } = loudTelemetry('logs-test-sweeper');
-    const own = await webhookHarness(dynamo, sim, {
+    const own = await webhookHarness(parts.dynamo, parts.sim, {
       overrides: { logger, metrics },
       service: 'logs-test-sweeper',
     });
-    sim.faults.set([{ type: 'isp', sub_msg: `remote timeout, receiver ${PHONE}`, count: 1 }]);
+    parts.sim.faults.set([{ type: 'isp', sub_msg: `remote timeout, receiver ${PHONE}`, count: 1 }]);
     const pending = await captured(() => own.deliverWms(wmsBody('T-LOG-SWEPT'), { id: 'msg_logs_swept' }));
     expect(pending.result.status).toBe(202);
     expectNoPersonalData(pending.raw);
