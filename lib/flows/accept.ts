@@ -87,30 +87,40 @@ export async function acceptWebhook(
   // The checks before the call don't depend on the claim: read them alongside it.
   const checks = readChecks(deps.store, operation);
   checks.catch(() => {}); // awaited only if the claim succeeds; its failure surfaces there
-  let held: Operation | undefined;
-  if (await deps.store.create(operation)) {
-    held = operation;
-  } else {
-    const existing = await deps.store.get(operationId);
-    if (!existing) throw new OperationInFlightError(operationId, 1_000);
-    if (existing.payload_hash !== hash) throw new IdempotencyKeyReusedError(operationId);
-    if (existing.status !== 'IN_PROGRESS') return { operation: existing, replayed: true };
-    // A lease left by a crashed invocation has lapsed: take the operation over instead of waiting.
-    held = await deps.store.acquire(operationId, 'due', { token: randomUUID(), expiresAt: lease.expiresAt });
-    if (!held) {
-      const waitMs = Math.max(1_000, (existing.lease_expires_at ?? at) - at);
-      throw new OperationInFlightError(operationId, waitMs);
-    }
-  }
+  const claimed = await claim(deps, operation);
+  if (claimed.replay) return { operation: claimed.replay, replayed: true };
+  const held = claimed.held;
   try {
     const deadlineMs = topDeadlineFor(deps.topDeadlineMs, remainingMs());
     return { operation: await attemptOperation(deps, held, { deadlineMs, checks }), replayed: false };
   } catch (error) {
     // The claim holds the whole request and its lease makes it due again: the sweeper finishes it.
     deps.log.warn('attempt interrupted; the sweeper will finish the operation', {
-      operation_id: operationId,
+      operation_id: operation.operation_id,
       error: error instanceof Error ? error.name : typeof error,
     });
     return { operation: held, replayed: false };
   }
+}
+
+/**
+ * Claims a new operation with one conditional write. A record already under the key is replayed
+ * when settled, refused when its body differs, taken over when its lease has lapsed, and otherwise
+ * in flight (409).
+ */
+async function claim(
+  deps: AcceptDeps,
+  operation: Operation,
+): Promise<{ readonly held: Operation; readonly replay?: never } | { readonly replay: Operation }> {
+  if (await deps.store.create(operation)) return { held: operation };
+  const { operation_id: operationId, created_at: at } = operation;
+  const existing = await deps.store.get(operationId);
+  if (!existing) throw new OperationInFlightError(operationId, 1_000);
+  if (existing.payload_hash !== operation.payload_hash) throw new IdempotencyKeyReusedError(operationId);
+  if (existing.status !== 'IN_PROGRESS') return { replay: existing };
+  // A lease left by a crashed invocation has lapsed: take the operation over instead of waiting.
+  const expiresAt = operation.lease_expires_at ?? at;
+  const held = await deps.store.acquire(operationId, 'due', { token: randomUUID(), expiresAt });
+  if (held) return { held };
+  throw new OperationInFlightError(operationId, Math.max(1_000, (existing.lease_expires_at ?? at) - at));
 }

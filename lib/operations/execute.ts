@@ -95,31 +95,19 @@ export async function attemptOperation(
     });
   }
 
-  let attempts = operation.attempts;
   let credentials: TopCredentials;
   try {
     credentials = await credentialsFor(deps.credentials, api, operation);
   } catch (error) {
     deps.log.warn('credentials unavailable for an attempt', { error: errorName(error) });
-    return retryLater({ kind: 'auth', message: 'TOP credentials unavailable' }, attempts);
+    return retryLater({ kind: 'auth', message: 'TOP credentials unavailable' }, operation.attempts);
   }
 
-  const call = () => {
-    attempts += 1;
-    return callTopApi(api, deps.top, credentials, operation.request.params as never, options);
-  };
+  // TOP calls made so far: a refresh after an auth error makes a second one in this attempt.
+  const call = { attempts: operation.attempts };
   try {
-    let result: Awaited<ReturnType<typeof call>>;
-    try {
-      result = await call();
-    } catch (error) {
-      // A session rotated since the secret was cached: refetch once and, if it changed, call again.
-      if (!(error instanceof TopAuthError) || !(await deps.credentials.refresh().catch(() => false)))
-        throw error;
-      deps.log.info('retrying with refreshed TOP credentials', { code: error.code, sub_code: error.subCode });
-      credentials = await credentialsFor(deps.credentials, api, operation);
-      result = await call();
-    }
+    const result = await callWithOneRefresh(deps, api, operation, credentials, options.deadlineMs, call);
+    const attempts = call.attempts;
     const succeeded = await settle({
       status: 'SUCCEEDED',
       attempts,
@@ -130,6 +118,7 @@ export async function attemptOperation(
     await afterSuccess(deps, succeeded);
     return succeeded;
   } catch (error) {
+    const attempts = call.attempts;
     if (error instanceof TopRequestValidationError) {
       return settle({
         status: 'FAILED',
@@ -176,6 +165,32 @@ export async function readChecks(
     ordered ? store.lastDelivered(keys) : 0,
   ]);
   return { banUntil, lastDelivered };
+}
+
+/**
+ * Calls TOP; after an auth error the secret is refetched once and, if it changed (a session rotated
+ * since it was cached), the call is made once more with the new credentials.
+ */
+async function callWithOneRefresh(
+  deps: AttemptDeps,
+  api: AnyTopApi,
+  operation: Operation,
+  credentials: TopCredentials,
+  deadlineMs: number,
+  counter: { attempts: number },
+) {
+  const call = (with_: TopCredentials) => {
+    counter.attempts += 1;
+    return callTopApi(api, deps.top, with_, operation.request.params as never, { deadlineMs });
+  };
+  try {
+    return await call(credentials);
+  } catch (error) {
+    if (!(error instanceof TopAuthError) || !(await deps.credentials.refresh().catch(() => false)))
+      throw error;
+    deps.log.info('retrying with refreshed TOP credentials', { code: error.code, sub_code: error.subCode });
+    return call(await credentialsFor(deps.credentials, api, operation));
+  }
 }
 
 async function credentialsFor(
