@@ -2,10 +2,18 @@ import type { LocalSettings } from './settings.ts';
 
 /** The table the operations store uses locally. */
 export const OPERATIONS_TABLE_NAME = 'operations';
+/** The table of tracked logistics orders. */
+export const LOGISTICS_ORDERS_TABLE_NAME = 'logistics-orders';
+/** The refresh queue's name and the status events' bus. */
+export const REFRESH_QUEUE_NAME = 'refresh';
+export const STATUS_EVENT_BUS_NAME = 'local';
 
 export interface StackEndpoints {
   readonly dynamoEndpoint: string;
   readonly topGatewayUrl: string;
+  /** The local SQS and EventBridge endpoint. */
+  readonly awsServicesUrl: string;
+  readonly refreshQueueUrl: string;
 }
 
 /**
@@ -19,6 +27,10 @@ export function functionEnvironment(
 ): Record<string, string> {
   return {
     OPERATIONS_TABLE: OPERATIONS_TABLE_NAME,
+    LOGISTICS_ORDERS_TABLE: LOGISTICS_ORDERS_TABLE_NAME,
+    REFRESH_QUEUE_URL: endpoints.refreshQueueUrl,
+    STATUS_EVENT_BUS_NAME,
+    EVENTBRIDGE_ENDPOINT: endpoints.awsServicesUrl,
     DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
     TOP_GATEWAY_URL: endpoints.topGatewayUrl,
     TOP_APP_KEY: settings.topAppKey,

@@ -1,6 +1,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { HttpHandler } from './gateway/route.ts';
 import type { LambdaHandler } from './lambda/invoke.ts';
+import type { QueueHandler } from './queue.ts';
 
 /** A handler behind a schedule rule. */
 export type ScheduledHandler = LambdaHandler<ScheduledEvent, unknown>;
@@ -9,8 +10,11 @@ export type ScheduledHandler = LambdaHandler<ScheduledEvent, unknown>;
 export interface LocalFunctions {
   readonly wmsDelivery: HttpHandler;
   readonly storefrontFulfill: HttpHandler;
+  readonly tracking: HttpHandler;
   readonly operations: HttpHandler;
   readonly retrySweeper: ScheduledHandler;
+  readonly refreshDispatcher: ScheduledHandler;
+  readonly refreshWorker: QueueHandler;
 }
 
 /** A function module could not be imported: its cold start failed (configuration, clients). */
@@ -31,17 +35,31 @@ export class FunctionLoadError extends Error {
  * before. Each is imported only here, and only when the stack starts.
  */
 export async function loadLocalFunctions(): Promise<LocalFunctions> {
-  const [wmsDelivery, storefrontFulfill, operations, retrySweeper] = await Promise.all([
+  const [
+    wmsDelivery,
+    storefrontFulfill,
+    tracking,
+    operations,
+    retrySweeper,
+    refreshDispatcher,
+    refreshWorker,
+  ] = await Promise.all([
     load('functions/wms-delivery/index.ts', () => import('../functions/wms-delivery/index.ts')),
     load('functions/storefront-fulfill/index.ts', () => import('../functions/storefront-fulfill/index.ts')),
+    load('functions/tracking/index.ts', () => import('../functions/tracking/index.ts')),
     load('functions/operations/index.ts', () => import('../functions/operations/index.ts')),
     load('functions/retry-sweeper/index.ts', () => import('../functions/retry-sweeper/index.ts')),
+    load('functions/refresh-dispatcher/index.ts', () => import('../functions/refresh-dispatcher/index.ts')),
+    load('functions/refresh-worker/index.ts', () => import('../functions/refresh-worker/index.ts')),
   ]);
   return {
     wmsDelivery: wmsDelivery.handler,
     storefrontFulfill: storefrontFulfill.handler,
+    tracking: tracking.handler,
     operations: operations.handler,
     retrySweeper: retrySweeper.handler,
+    refreshDispatcher: refreshDispatcher.handler,
+    refreshWorker: refreshWorker.handler,
   };
 }
 

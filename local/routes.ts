@@ -6,10 +6,15 @@ export const WEBHOOK_PATHS = {
   wms: '/webhooks/wms/delivery-orders',
   storefront: '/webhooks/storefront/fulfillments',
 } as const;
+
+/** Where the storefront starts tracking a logistics order. */
+export const TRACKING_PATH = '/webhooks/storefront/logistics-orders';
 export type WebhookSource = keyof typeof WEBHOOK_PATHS;
 
 /** The HTTP API of the stack, as the CDK app declares it; the operator API answers this machine only. */
-export function localRoutes(functions: Omit<LocalFunctions, 'retrySweeper'>): Route[] {
+export function localRoutes(
+  functions: Omit<LocalFunctions, 'retrySweeper' | 'refreshDispatcher' | 'refreshWorker'>,
+): Route[] {
   return [
     { name: 'wms-delivery', method: 'POST', path: WEBHOOK_PATHS.wms, handler: functions.wmsDelivery },
     {
@@ -17,6 +22,14 @@ export function localRoutes(functions: Omit<LocalFunctions, 'retrySweeper'>): Ro
       method: 'POST',
       path: WEBHOOK_PATHS.storefront,
       handler: functions.storefrontFulfill,
+    },
+    { name: 'tracking', method: 'POST', path: TRACKING_PATH, handler: functions.tracking },
+    {
+      name: 'operations',
+      method: 'GET',
+      path: '/logistics-orders/{id}',
+      handler: functions.operations,
+      loopbackOnly: true,
     },
     {
       name: 'operations',

@@ -4,13 +4,14 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Webhook } from 'standardwebhooks';
-import { WEBHOOK_PATHS, type WebhookSource } from './routes.ts';
+import { TRACKING_PATH, WEBHOOK_PATHS, type WebhookSource } from './routes.ts';
 import { readLocalSettings, signingSecret } from './settings.ts';
 
-export const SEND_USAGE = `usage: npm run send -- <wms|storefront> <file.json> [options]
+export const SEND_USAGE = `usage: npm run send -- <wms|storefront|tracking> <file.json> [options]
 
 Signs the file as a Standard Webhooks delivery with the source's secret (WMS_WEBHOOK_SECRET or
 STOREFRONT_WEBHOOK_SECRET, the first of several; else the local default) and POSTs it to the stack.
+\`tracking\` starts tracking a logistics order; it is signed as the storefront.
 
 options:
   --url <base>              the HTTP API (default http://127.0.0.1:$PORT, PORT default 3000)
@@ -37,8 +38,16 @@ export class UsageError extends Error {
   }
 }
 
+/** What can be sent: where it goes and whose secret signs it. */
+const TARGETS = {
+  wms: { path: WEBHOOK_PATHS.wms, source: 'wms' },
+  storefront: { path: WEBHOOK_PATHS.storefront, source: 'storefront' },
+  tracking: { path: TRACKING_PATH, source: 'storefront' },
+} as const satisfies Record<string, { path: string; source: WebhookSource }>;
+type Target = keyof typeof TARGETS;
+
 interface SendArgs {
-  readonly source: WebhookSource;
+  readonly target: Target;
   readonly file: string;
   readonly url: string | undefined;
   readonly id: string | undefined;
@@ -64,7 +73,7 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
   let base: string;
   try {
     const settings = readLocalSettings(io.env);
-    secret = signingSecret(settings.webhookSecrets[args.source]);
+    secret = signingSecret(settings.webhookSecrets[TARGETS[args.target].source]);
     base = args.url ?? `http://127.0.0.1:${settings.port}`;
     body = await readFile(resolve(io.cwd ?? process.cwd(), args.file), 'utf8');
   } catch (error) {
@@ -72,7 +81,7 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
     return EXIT.failed;
   }
 
-  const url = `${base.replace(/\/+$/, '')}${WEBHOOK_PATHS[args.source]}`;
+  const url = `${base.replace(/\/+$/, '')}${TARGETS[args.target].path}`;
   const id = args.id ?? `msg_${randomBytes(16).toString('base64url')}`;
   const sentAt = new Date();
   const headers: Record<string, string> = {
@@ -110,13 +119,14 @@ function parseSendArgs(argv: readonly string[]): SendArgs | 'help' {
   const [source, file, ...extra] = positionals;
   if (source === undefined || file === undefined) throw new UsageError('expected a source and a file');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
-  if (!isSource(source)) throw new UsageError(`unknown source ${source}: expected wms or storefront`);
+  if (!isTarget(source))
+    throw new UsageError(`unknown source ${source}: expected wms, storefront or tracking`);
   if (values.url !== undefined && !/^https?:$/.test(URL.parse(values.url)?.protocol ?? '')) {
     throw new UsageError(`--url ${values.url} is not an http(s) URL`);
   }
   if (values.id !== undefined && values.id.trim() === '') throw new UsageError('--id must not be empty');
   return {
-    source,
+    target: source,
     file,
     url: values.url,
     id: values.id,
@@ -137,7 +147,7 @@ const parse = (argv: readonly string[]) =>
     },
   });
 
-const isSource = (value: string): value is WebhookSource => Object.hasOwn(WEBHOOK_PATHS, value);
+const isTarget = (value: string): value is Target => Object.hasOwn(TARGETS, value);
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   runSend(process.argv.slice(2), { env: process.env, out: console.log, err: console.error }).then(

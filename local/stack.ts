@@ -1,19 +1,31 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
+import type { LogisticsOrderStatusChanged } from '#lib/tracking/ports.ts';
+import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
+import { type LocalQueueSink, startLocalAwsServices } from './aws-services.ts';
 import { ensureTable, startLocalDynamo } from './dynamo.ts';
-import { functionEnvironment, OPERATIONS_TABLE_NAME } from './function-env.ts';
+import { eventLogRoute, openEventLog } from './event-log.ts';
+import {
+  functionEnvironment,
+  LOGISTICS_ORDERS_TABLE_NAME,
+  OPERATIONS_TABLE_NAME,
+  REFRESH_QUEUE_NAME,
+} from './function-env.ts';
 import { type LocalFunctions, loadLocalFunctions } from './functions.ts';
 import { startLocalGateway } from './gateway/server.ts';
 import { invokeLambda } from './lambda/invoke.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
+import { startLocalQueue } from './queue.ts';
 import { localRoutes } from './routes.ts';
 import { startSchedule } from './scheduler.ts';
 import type { LocalSettings } from './settings.ts';
 import { startTopSimulator, type TopSimulator } from './top-sim/server.ts';
 
-/** The sweeper's function timeout. */
-const SWEEPER_TIMEOUT_MS = 60_000;
+/** The scheduled functions' timeout. */
+const SCHEDULED_TIMEOUT_MS = 60_000;
+/** The refresh worker's timeout; the queue's visibility timeout is six times it, as in AWS. */
+const WORKER_TIMEOUT_MS = 30_000;
 
 export interface StackOptions {
   /** Where the functions' variables are set before they load. Default `process.env`. */
@@ -36,8 +48,9 @@ export interface LocalStack {
 }
 
 /**
- * The whole system on one machine: dynalite with the operations table, the TOP simulator unless a
- * gateway is configured, the functions behind a local HTTP API, and the retry sweeper on a schedule.
+ * The whole system on one machine: dynalite with both tables, the TOP simulator unless a gateway is
+ * configured, the functions behind a local HTTP API, the retry sweeper and the refresh dispatcher on
+ * schedules, the refresh queue feeding the worker, and the event log standing in for EventBridge.
  */
 export async function startStack(settings: LocalSettings, options: StackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
@@ -59,9 +72,30 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     });
     try {
       await ensureTable(client, OPERATIONS_TABLE_NAME, operationsTableDefinition);
+      await ensureTable(client, LOGISTICS_ORDERS_TABLE_NAME, logisticsOrdersTableDefinition);
     } finally {
       client.destroy();
     }
+
+    const events = await openEventLog({ file: join(settings.dataDir, 'events.jsonl') });
+    closers.push(() => events.close());
+    // The queue needs the worker, which loads after the environment names this endpoint: bound late.
+    let refreshQueue: LocalQueueSink | undefined;
+    const aws = await startLocalAwsServices({
+      queues: {
+        [REFRESH_QUEUE_NAME]: {
+          send: (bodies) => {
+            if (!refreshQueue) throw new Error('the refresh queue is not ready');
+            return refreshQueue.send(bodies);
+          },
+        },
+      },
+      putEvents: (entries) =>
+        events.publisher.publish(
+          entries.map((entry) => JSON.parse(entry.Detail ?? '{}') as LogisticsOrderStatusChanged),
+        ),
+    });
+    closers.push(() => aws.close());
 
     let simulator: TopSimulator | undefined;
     let topGatewayUrl = settings.topGatewayUrl;
@@ -82,26 +116,48 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     // Before the import: the functions read their configuration at cold start.
     Object.assign(
       env,
-      functionEnvironment(settings, { dynamoEndpoint: dynamo.endpoint, topGatewayUrl }, env),
+      functionEnvironment(
+        settings,
+        {
+          dynamoEndpoint: dynamo.endpoint,
+          topGatewayUrl,
+          awsServicesUrl: aws.url,
+          refreshQueueUrl: aws.queueUrl(REFRESH_QUEUE_NAME),
+        },
+        env,
+      ),
     );
     const functions = await (options.loadFunctions ?? loadLocalFunctions)();
+    const queue = startLocalQueue({
+      name: REFRESH_QUEUE_NAME,
+      handler: functions.refreshWorker,
+      timeoutMs: WORKER_TIMEOUT_MS,
+      visibilityTimeoutMs: 6 * WORKER_TIMEOUT_MS,
+    });
+    closers.push(() => queue.close());
+    refreshQueue = queue;
 
     const gateway = await startLocalGateway({
-      routes: localRoutes(functions),
+      routes: [...localRoutes(functions), eventLogRoute(events)],
       port: settings.port,
       log: (line) => log(`[gateway] ${line}`),
     });
     closers.push(() => gateway.close());
-    const sweeper = startSchedule({
-      name: 'retry-sweeper',
-      intervalMs: settings.scheduleIntervalSeconds * 1000,
-      run: () =>
-        invokeLambda(functions.retrySweeper, scheduledEvent('retry-sweeper'), {
-          functionName: 'retry-sweeper',
-          timeoutMs: SWEEPER_TIMEOUT_MS,
-        }),
-    });
-    closers.push(() => sweeper.stop());
+    for (const [name, handler] of [
+      ['retry-sweeper', functions.retrySweeper],
+      ['refresh-dispatcher', functions.refreshDispatcher],
+    ] as const) {
+      const schedule = startSchedule({
+        name,
+        intervalMs: settings.scheduleIntervalSeconds * 1000,
+        run: () =>
+          invokeLambda(handler, scheduledEvent(name), {
+            functionName: name,
+            timeoutMs: SCHEDULED_TIMEOUT_MS,
+          }),
+      });
+      closers.push(() => schedule.stop());
+    }
 
     return { url: gateway.url, topGatewayUrl, simulator, dynamoEndpoint: dynamo.endpoint, close };
   } catch (error) {

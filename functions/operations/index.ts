@@ -1,8 +1,9 @@
-// Operator API: GET /operations/{id}, POST /operations/{id}/replay (IAM-authorized in AWS).
+// Operator API (IAM-authorized in AWS): GET /operations/{id}, POST /operations/{id}/replay,
+// GET /logistics-orders/{id}.
 import { loadConfig } from '#lib/config/config.ts';
 import { operatorHandler } from '#lib/handlers/operator.ts';
-import { buildRuntime } from '#lib/runtime/runtime.ts';
+import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 
-const runtime = buildRuntime(loadConfig(process.env), 'operations');
+const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: [] }), 'operations');
 
 export const handler = operatorHandler(runtime);

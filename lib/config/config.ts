@@ -51,7 +51,38 @@ export interface Config {
   /** How long operation records are kept: the senders' retry horizon. */
   readonly idempotencyTtlSeconds: number;
   readonly sweep: { readonly batchSize: number; readonly concurrency: number };
+  /** The order-detail refresh; present for the functions that asked for it. */
+  readonly tracking: TrackingConfig | undefined;
 }
+
+/** How often tracked orders are refreshed. */
+export interface RefreshSchedule {
+  /** After a change, the next refresh comes this soon. */
+  readonly intervalMs: number;
+  /** Orders that stop changing are refreshed less often, up to this. */
+  readonly maxIntervalMs: number;
+  /** How long a dispatched order is held for its worker before it is due again. */
+  readonly leaseMs: number;
+  /** How long a finished order's snapshot is kept. */
+  readonly retentionMs: number;
+}
+
+export interface TrackingConfig {
+  readonly table: string;
+  readonly schedule: RefreshSchedule;
+  /** SQS queue the dispatcher fills (its URL is also where the SDK sends, locally too). */
+  readonly queueUrl: string | undefined;
+  /** EventBridge bus for LogisticsOrderStatusChanged; an endpoint only for local runs. */
+  readonly eventBusName: string | undefined;
+  readonly eventBridgeEndpoint: string | undefined;
+  /** Due orders read per page by the dispatcher. */
+  readonly pageSize: number;
+  /** Orders one worker invocation refreshes at once: part of the cap on calls to TOP. */
+  readonly concurrency: number;
+}
+
+/** What a function of the refresh needs besides its table. */
+export type TrackingNeed = 'queue' | 'events';
 
 const WEBHOOK_ENV = {
   wms: { id: 'WMS_WEBHOOK_SECRET_ID', value: 'WMS_WEBHOOK_SECRET' },
@@ -95,12 +126,24 @@ const Environment = z.object({
   IDEMPOTENCY_TTL_SECONDS: wholeNumber(7 * 86_400),
   SWEEP_BATCH_SIZE: wholeNumber(100),
   SWEEP_CONCURRENCY: wholeNumber(4),
+  LOGISTICS_ORDERS_TABLE: text.optional(),
+  REFRESH_INTERVAL_SECONDS: seconds(300),
+  REFRESH_MAX_INTERVAL_SECONDS: seconds(6 * 3_600),
+  REFRESH_LEASE_SECONDS: seconds(300),
+  SNAPSHOT_RETENTION_DAYS: seconds(30),
+  REFRESH_QUEUE_URL: url.optional(),
+  STATUS_EVENT_BUS_NAME: text.optional(),
+  EVENTBRIDGE_ENDPOINT: url.optional(),
+  DISPATCH_PAGE_SIZE: wholeNumber(100),
+  REFRESH_CONCURRENCY: wholeNumber(8),
 });
 type Environment = z.output<typeof Environment>;
 
 export interface LoadConfigOptions {
   /** The webhook sources this function verifies; their secrets must be configured. */
   readonly webhookSources?: readonly WebhookSource[];
+  /** The function takes part in the order-detail refresh and needs these besides its table. */
+  readonly tracking?: readonly TrackingNeed[];
 }
 
 /**
@@ -136,6 +179,34 @@ export function loadConfig(
     retry,
     idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
     sweep: { batchSize: values.SWEEP_BATCH_SIZE, concurrency: values.SWEEP_CONCURRENCY },
+    tracking: options.tracking ? trackingConfig(values, options.tracking) : undefined,
+  };
+}
+
+function trackingConfig(values: Environment, needs: readonly TrackingNeed[]): TrackingConfig {
+  const problems = [
+    ...(values.LOGISTICS_ORDERS_TABLE === undefined ? ['LOGISTICS_ORDERS_TABLE is required'] : []),
+    ...(needs.includes('queue') && values.REFRESH_QUEUE_URL === undefined
+      ? ['REFRESH_QUEUE_URL is required']
+      : []),
+    ...(needs.includes('events') && values.STATUS_EVENT_BUS_NAME === undefined
+      ? ['STATUS_EVENT_BUS_NAME is required']
+      : []),
+  ];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    table: values.LOGISTICS_ORDERS_TABLE as string,
+    schedule: {
+      intervalMs: values.REFRESH_INTERVAL_SECONDS * 1000,
+      maxIntervalMs: Math.max(values.REFRESH_INTERVAL_SECONDS, values.REFRESH_MAX_INTERVAL_SECONDS) * 1000,
+      leaseMs: values.REFRESH_LEASE_SECONDS * 1000,
+      retentionMs: values.SNAPSHOT_RETENTION_DAYS * 86_400_000,
+    },
+    queueUrl: values.REFRESH_QUEUE_URL,
+    eventBusName: values.STATUS_EVENT_BUS_NAME,
+    eventBridgeEndpoint: values.EVENTBRIDGE_ENDPOINT,
+    pageSize: values.DISPATCH_PAGE_SIZE,
+    concurrency: values.REFRESH_CONCURRENCY,
   };
 }
 

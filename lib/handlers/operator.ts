@@ -1,36 +1,54 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { errorResponse } from '#lib/http/error-response.ts';
+import { logisticsOrderView } from '#lib/http/logistics-order-view.ts';
 import { operationResponse, operationView } from '#lib/http/operation-response.ts';
-import { jsonResponse, problemResponse } from '#lib/http/problem.ts';
+import { jsonResponse, problemResponse, problemType } from '#lib/http/problem.ts';
 import { countOutcome, outcomeOf } from '#lib/observability/telemetry.ts';
 import { OperationNotFoundError } from '#lib/operations/errors.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
 import { replayOperation } from '#lib/operations/replay.ts';
+import type { TrackingStore } from '#lib/tracking/store.ts';
 import { describeError, operationLogFields } from './log-fields.ts';
 import type { HttpHandler } from './webhook.ts';
 
 export interface OperatorHandlerDeps extends AttemptDeps {
   readonly topDeadlineMs: number;
+  /** Tracked logistics orders, for `GET /logistics-orders/{id}`. */
+  readonly tracking?: TrackingStore | undefined;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
 
 /**
  * The operator API: `GET /operations/{id}` shows an operation; `POST /operations/{id}/replay`
- * gives a DEAD or FAILED one a fresh budget and attempts it at once.
+ * gives a DEAD or FAILED one a fresh budget and attempts it at once; `GET /logistics-orders/{id}`
+ * shows a tracked order.
  */
 export function operatorHandler(deps: OperatorHandlerDeps): HttpHandler {
   const { logger, metrics } = deps;
   return async (event, context) => {
     logger.addContext(context);
+    // The id of the route's resource: an operation, or a logistics order.
     const operationId = event.pathParameters?.id ?? '';
-    logger.appendKeys({ operation_id: operationId });
+    if (event.routeKey.includes('/operations/')) logger.appendKeys({ operation_id: operationId });
     try {
       if (event.routeKey === 'GET /operations/{id}') {
         const operation = await deps.store.get(operationId);
         if (!operation) throw new OperationNotFoundError(operationId);
         return jsonResponse(200, operationView(operation));
+      }
+      if (event.routeKey === 'GET /logistics-orders/{id}') {
+        const order = await deps.tracking?.get(operationId);
+        if (!order) {
+          return problemResponse({
+            type: problemType('logistics-order-not-tracked'),
+            title: 'Not tracked',
+            status: 404,
+            detail: 'no logistics order is tracked under this id',
+          });
+        }
+        return jsonResponse(200, logisticsOrderView(order));
       }
       if (event.routeKey === 'POST /operations/{id}/replay') {
         const operation = await replayOperation(deps, operationId, () => context.getRemainingTimeInMillis());

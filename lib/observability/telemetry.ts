@@ -21,6 +21,7 @@ export type Outcome =
   | 'duplicate'
   | 'dead'
   | 'replayed'
+  | 'tracked'
   | ErrorOutcome;
 
 const METRIC_NAMES: Record<Outcome, string> = {
@@ -31,6 +32,7 @@ const METRIC_NAMES: Record<Outcome, string> = {
   duplicate: 'Duplicate',
   dead: 'Dead',
   replayed: 'Replayed',
+  tracked: 'Tracked',
   invalid: 'Invalid',
   unauthorized: 'Unauthorized',
   not_found: 'NotFound',

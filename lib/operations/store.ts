@@ -1,12 +1,13 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  DynamoDBDocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, documentClient, storeCall } from './dynamo.ts';
 import { LeaseLostError, OperationTooLargeError, StoreUnavailableError } from './errors.ts';
 import type { Operation } from './operation.ts';
 import { DUE_INDEX, DUE_SHARD } from './table.ts';
@@ -42,9 +43,7 @@ export class OperationsStore {
   readonly #now: () => number;
 
   constructor(options: OperationsStoreOptions) {
-    this.#doc = DynamoDBDocumentClient.from(options.client, {
-      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-    });
+    this.#doc = documentClient(options.client);
     this.#table = options.tableName;
     this.#now = options.now ?? Date.now;
   }
@@ -259,24 +258,12 @@ export class OperationsStore {
     return Math.floor(this.#now() / 1000);
   }
 
-  async #call<T>(action: string, send: () => Promise<T>): Promise<T> {
-    try {
-      return await send();
-    } catch (error) {
-      throw new StoreUnavailableError(action, { cause: error });
-    }
+  #call<T>(action: string, send: () => Promise<T>): Promise<T> {
+    return storeCall(action, send);
   }
 
-  /** Runs a conditional write: `true` if written, `false` if the condition did not hold. */
-  async #conditional(action: string, write: () => Promise<void>): Promise<boolean> {
-    try {
-      await write();
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      if (error instanceof OperationTooLargeError) throw error;
-      throw new StoreUnavailableError(action, { cause: error });
-    }
+  #conditional(action: string, write: () => Promise<void>): Promise<boolean> {
+    return conditionalWrite(action, write, (error) => error instanceof OperationTooLargeError);
   }
 }
 

@@ -25,10 +25,13 @@ export interface RuntimeOverrides {
 /** Everything a function needs, built once per container from the validated config. */
 export interface Runtime extends AttemptDeps {
   readonly config: Config;
+  readonly now: () => number;
   readonly topDeadlineMs: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly secrets: SecretSource;
+  /** The DynamoDB client the stores share. */
+  readonly dynamodb: DynamoDBClient;
   /** The signature verifier of one webhook source. */
   verifier(source: WebhookSource): WebhookSignatureVerifier;
 }
@@ -86,6 +89,7 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     log: logger,
     metrics: overrides.metrics ?? createMetrics(service),
     secrets,
+    dynamodb,
     verifier(source) {
       let verifier = verifiers.get(source);
       if (!verifier) {

@@ -170,7 +170,7 @@ describe('npm run send (runSend)', () => {
     expect(code).toBe(EXIT.usage);
     expect(err).toHaveLength(1);
     expect(err[0]).toContain(problem);
-    expect(err[0]).toContain('usage: npm run send -- <wms|storefront> <file.json>');
+    expect(err[0]).toContain('usage: npm run send -- <wms|storefront|tracking> <file.json>');
   });
 
   it('prints the usage for --help and exits 0', async () => {

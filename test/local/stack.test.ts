@@ -33,6 +33,7 @@ function stubFunctions() {
   const functions: LocalFunctions = {
     wmsDelivery: async (event) => ({ statusCode: 202, body: event.routeKey }),
     storefrontFulfill: async (event) => ({ statusCode: 200, body: event.routeKey }),
+    tracking: async (event) => ({ statusCode: 201, body: event.routeKey }),
     operations: async (event, context) => ({
       statusCode: 200,
       body: `${event.routeKey} ${context.functionName}`,
@@ -40,6 +41,8 @@ function stubFunctions() {
     retrySweeper: async (event, context) => {
       sweeps.push({ event, context });
     },
+    refreshDispatcher: async () => {},
+    refreshWorker: async () => ({ batchItemFailures: [] }),
   };
   return { functions, sweeps };
 }

@@ -1,0 +1,16 @@
+// SQS: refreshes each dispatched logistics order through aliexpress.local.logistics.order.info.query.
+import { loadConfig } from '#lib/config/config.ts';
+import { refreshWorkerHandler } from '#lib/handlers/refresh-worker.ts';
+import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
+
+const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: ['events'] }), 'refresh-worker');
+const { events, trackingConfig } = runtime;
+if (!events) throw new Error('STATUS_EVENT_BUS_NAME is required');
+
+export const handler = refreshWorkerHandler({
+  ...runtime,
+  operations: runtime.store,
+  events,
+  schedule: trackingConfig.schedule,
+  concurrency: trackingConfig.concurrency,
+});

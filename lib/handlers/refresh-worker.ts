@@ -1,0 +1,90 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import * as z from 'zod';
+import { topDeadlineFor } from '#lib/operations/lease.ts';
+import { type BanClock, type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
+import { describeError } from './log-fields.ts';
+
+export interface WorkerHandlerDeps extends RefreshDeps {
+  readonly topDeadlineMs: number;
+  /** Orders refreshed at once within one invocation. */
+  readonly concurrency: number;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+}
+
+const Message = z.object({ logistics_order_id: z.string().min(1), token: z.string().min(1) });
+
+const METRICS: Record<RefreshOutcome, string> = {
+  changed: 'StatusChanged',
+  unchanged: 'Unchanged',
+  finished: 'Finished',
+  failed: 'RefreshFailed',
+  banned: 'RefreshBanned',
+  parked: 'Parked',
+  skipped: 'Skipped',
+};
+
+/**
+ * The refresh worker's Lambda handler (SQS, partial batch responses): each message is one order.
+ * An order whose refresh throws (our store or event bus down) is reported as a failure, so SQS
+ * delivers it again; every other outcome, failures at TOP included, is scheduled in the table.
+ */
+export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
+  const { logger, metrics } = deps;
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    logger.addContext(context);
+    const ban = banClock(deps);
+    const failures: { itemIdentifier: string }[] = [];
+    const queue = [...event.Records];
+    const work = async () => {
+      for (let record = queue.shift(); record; record = queue.shift()) {
+        const outcome = await refreshRecord(deps, record, ban, context).catch((error: unknown) => {
+          logger.error('refresh failed; SQS will deliver it again', { error: describeError(error, true) });
+          failures.push({ itemIdentifier: record.messageId });
+          return undefined;
+        });
+        if (outcome) metrics.addMetric(METRICS[outcome], MetricUnit.Count, 1);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(deps.concurrency, queue.length) }, work));
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    return { batchItemFailures: failures };
+  };
+}
+
+async function refreshRecord(deps: WorkerHandlerDeps, record: SQSRecord, ban: BanClock, context: Context) {
+  const parsed = Message.safeParse(safeJson(record.body));
+  if (!parsed.success) {
+    // Not ours to retry: a malformed message would fail the same way each time.
+    deps.logger.warn('refresh message ignored: not a refresh message', { message_id: record.messageId });
+    return undefined;
+  }
+  const deadlineMs = topDeadlineFor(deps.topDeadlineMs, context.getRemainingTimeInMillis());
+  return refreshOrder(deps, parsed.data, { deadlineMs, ban });
+}
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The shared ban, read once per batch; a ban met during the batch stops the rest at once. */
+function banClock(deps: WorkerHandlerDeps): BanClock {
+  let known: Promise<number> | undefined;
+  return {
+    until: () => {
+      known ??= deps.operations.banUntil();
+      return known;
+    },
+    extend: async (until) => {
+      known = Promise.resolve(Math.max(until, await (known ?? Promise.resolve(0))));
+      await deps.operations.extendBan(until);
+    },
+  };
+}

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
+import type { OperationsStore } from '#lib/operations/store.ts';
+import { sessionFingerprint } from './fingerprint.ts';
+import type { RefreshMessage, RefreshQueue } from './ports.ts';
+import type { RefreshSchedule } from './schedule.ts';
+import type { TrackingStore } from './store.ts';
+
+export interface DispatchDeps {
+  readonly tracking: TrackingStore;
+  readonly operations: OperationsStore;
+  readonly credentials: CredentialsSource;
+  readonly queue: RefreshQueue;
+  readonly schedule: RefreshSchedule;
+  /** Due orders read per page of the index. */
+  readonly pageSize: number;
+  readonly log: AttemptLog;
+  readonly now?: () => number;
+}
+
+export interface DispatchReport {
+  /** TOP's rate-limit ban was on: nothing was dispatched. */
+  readonly banned: boolean;
+  readonly dispatched: number;
+  /** Due orders another dispatcher claimed first. */
+  readonly skipped: number;
+  /** Parked orders put back because their seller's session changed. */
+  readonly resumed: number;
+}
+
+// Time kept back at the end of the invocation: no page is started without it.
+const STOP_RESERVE_MS = 5_000;
+
+/**
+ * One round of the refresh dispatcher: resumes parked orders whose seller has a new session, then
+ * claims every due order (a conditional write, so overlapping dispatchers never send one twice)
+ * and hands them to the workers through the queue, a page at a time.
+ */
+export async function dispatchDueOrders(
+  deps: DispatchDeps,
+  remainingMs: () => number,
+): Promise<DispatchReport> {
+  const now = deps.now ?? Date.now;
+  const resumed = await resumeParkedOrders(deps);
+  if ((await deps.operations.banUntil()) > now()) return { banned: true, dispatched: 0, skipped: 0, resumed };
+
+  let dispatched = 0;
+  let skipped = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.tracking.due(deps.pageSize, start);
+    const messages: RefreshMessage[] = [];
+    await Promise.all(
+      page.items.map(async (due) => {
+        const token = randomUUID();
+        const claimed = await deps.tracking.claim(
+          due.logisticsOrderId,
+          due.dueAt,
+          token,
+          now() + deps.schedule.leaseMs,
+        );
+        if (claimed) messages.push({ logistics_order_id: due.logisticsOrderId, token });
+        else skipped++;
+      }),
+    );
+    // A claimed order whose message never leaves is due again once its lease ends.
+    await deps.queue.send(messages);
+    dispatched += messages.length;
+    start = page.next;
+  } while (start && remainingMs() > STOP_RESERVE_MS);
+  return { banned: false, dispatched, skipped, resumed };
+}
+
+/** Puts back the parked orders of each seller whose secret now holds another session. */
+async function resumeParkedOrders(deps: DispatchDeps): Promise<number> {
+  let resumed = 0;
+  for (const seller of await deps.tracking.parkedSellers()) {
+    const current = await deps.credentials.forSeller(seller.sellerId).catch(() => undefined);
+    const fingerprint = sessionFingerprint(current?.credentials.session);
+    if (!current || fingerprint === seller.sessionFingerprint) continue;
+    for (;;) {
+      const ids = await deps.tracking.parkedOrders(seller.sellerId, 100);
+      if (ids.length === 0) break;
+      const results = await Promise.all(ids.map((id) => deps.tracking.resume(id, seller.sellerId)));
+      const moved = results.filter(Boolean).length;
+      resumed += moved;
+      // The index is eventually consistent: a page of orders already moved ends the loop.
+      if (moved === 0) break;
+    }
+    await deps.tracking.clearSellerParked(seller.sellerId, seller.sessionFingerprint);
+    deps.log.info('parked orders resumed: the seller session changed', { seller_id: seller.sellerId });
+  }
+  return resumed;
+}

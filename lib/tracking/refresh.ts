@@ -1,0 +1,188 @@
+import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
+import type { OperationsStore } from '#lib/operations/store.ts';
+import { type FindOrderResponse, queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
+import type { TopClient, TopCredentials } from '#lib/top/client.ts';
+import { TopAuthError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
+import { sessionFingerprint } from './fingerprint.ts';
+import { isTerminal, type RefreshError, type TrackedOrder } from './order.ts';
+import type { LogisticsOrderStatusChanged, RefreshMessage, StatusEventPublisher } from './ports.ts';
+import { nextRefreshDelayMs, type RefreshSchedule } from './schedule.ts';
+import type { TrackingStore } from './store.ts';
+
+export interface RefreshDeps {
+  readonly tracking: TrackingStore;
+  /** Holds the rate-limit ban shared with the webhook flows. */
+  readonly operations: OperationsStore;
+  readonly top: TopClient;
+  readonly credentials: CredentialsSource;
+  readonly events: StatusEventPublisher;
+  readonly schedule: RefreshSchedule;
+  readonly log: AttemptLog;
+  readonly now?: () => number;
+}
+
+/**
+ * What one refresh did: `changed` / `unchanged` / `finished` after a successful query; `failed`
+ * (retried later), `banned` (waits out TOP's ban), `parked` (the seller's session is refused);
+ * `skipped` when the message is stale or the order is gone.
+ */
+export type RefreshOutcome =
+  | 'changed'
+  | 'unchanged'
+  | 'finished'
+  | 'failed'
+  | 'banned'
+  | 'parked'
+  | 'skipped';
+
+/** Knows when TOP's ban ends; a worker reads it once per batch and learns of new bans as they come. */
+export interface BanClock {
+  until(): Promise<number>;
+  extend(until: number): Promise<void>;
+}
+
+/**
+ * Refreshes one dispatched order: queries TOP, keeps the full snapshot, records and publishes a
+ * status change, and schedules the next refresh. Nothing here drops an order: every failure
+ * schedules it again (or parks it until its seller's secret changes).
+ */
+export async function refreshOrder(
+  deps: RefreshDeps,
+  message: RefreshMessage,
+  options: { readonly deadlineMs: number; readonly ban: BanClock },
+): Promise<RefreshOutcome> {
+  const now = deps.now ?? Date.now;
+  const order = await deps.tracking.get(message.logistics_order_id);
+  if (!order || order.dispatch_token !== message.token) return 'skipped';
+  const save = async (next: TrackedOrder, outcome: RefreshOutcome): Promise<RefreshOutcome> =>
+    (await deps.tracking.save(next, message.token)) ? outcome : 'skipped';
+  const failedAt = (error: Omit<RefreshError, 'at'>, notBefore = 0): TrackedOrder => ({
+    ...order,
+    last_error: { ...error, at: now() },
+    next_refresh_at: Math.max(
+      now() + nextRefreshDelayMs(order.unchanged_refreshes, deps.schedule),
+      notBefore,
+    ),
+  });
+
+  const banUntil = await options.ban.until();
+  if (banUntil > now()) return save({ ...order, next_refresh_at: banUntil }, 'banned');
+
+  let credentials: TopCredentials;
+  try {
+    credentials = (await deps.credentials.forSeller(order.seller_id)).credentials;
+  } catch (error) {
+    deps.log.warn('no TOP credentials for a tracked order', { error: (error as Error).name });
+    const unknown = (error as Error).name === 'UnknownSellerError';
+    return unknown
+      ? park(deps, order, message.token, {
+          reason: 'the seller has no session in the TOP credentials secret',
+        })
+      : save(failedAt({ kind: 'credentials', message: 'TOP credentials unavailable' }), 'failed');
+  }
+
+  let response: FindOrderResponse;
+  try {
+    response = await queryWithOneRefresh(deps, order, credentials, options.deadlineMs);
+  } catch (error) {
+    if (!(error instanceof TopError)) throw error;
+    const fields = { kind: error.kind, message: error.message, code: error.code, sub_code: error.subCode };
+    if (error instanceof TopRateLimitedError) {
+      const until = now() + (error.retryAfterMs ?? deps.schedule.intervalMs);
+      await options.ban.extend(until);
+      return save(failedAt(fields, until), 'banned');
+    }
+    if (error instanceof TopAuthError) {
+      const current = await deps.credentials.forSeller(order.seller_id).catch(() => undefined);
+      return park(deps, order, message.token, {
+        reason: 'TOP refused the seller session',
+        code: error.code,
+        sub_code: error.subCode,
+        fingerprint: sessionFingerprint(current?.credentials.session),
+      });
+    }
+    return save(failedAt(fields), 'failed');
+  }
+
+  const detail = response.data;
+  const at = now();
+  const status = detail?.status ?? order.status;
+  const changed = status !== undefined && status !== order.status;
+  const history = changed ? [...order.history, { status, at }] : order.history;
+  if (changed) {
+    const event: LogisticsOrderStatusChanged = {
+      logistics_order_id: order.logistics_order_id,
+      seller_id: order.seller_id,
+      from: order.status,
+      to: status,
+      at: new Date(at).toISOString(),
+    };
+    // Before the save: an event that could not be published is retried with the order.
+    await deps.events.publish([event]);
+  }
+  const refreshed = {
+    ...order,
+    status,
+    snapshot: detail,
+    history,
+    last_refreshed_at: at,
+    last_error: undefined,
+    unchanged_refreshes: changed ? 0 : order.unchanged_refreshes + 1,
+  };
+  if (isTerminal(status)) {
+    const finished = {
+      ...refreshed,
+      next_refresh_at: undefined,
+      finished_at: at,
+      expires_at: Math.floor((at + deps.schedule.retentionMs) / 1000),
+    };
+    return save(finished, 'finished');
+  }
+  const next = at + nextRefreshDelayMs(refreshed.unchanged_refreshes, deps.schedule);
+  return save({ ...refreshed, next_refresh_at: next }, changed ? 'changed' : 'unchanged');
+}
+
+// A session rotated since the secret was cached: refetch once and, if it changed, query again.
+async function queryWithOneRefresh(
+  deps: RefreshDeps,
+  order: TrackedOrder,
+  credentials: TopCredentials,
+  deadlineMs: number,
+): Promise<FindOrderResponse> {
+  const query = (with_: TopCredentials) =>
+    queryLogisticsOrder(deps.top, with_, { logistics_order_id: order.logistics_order_id }, { deadlineMs });
+  try {
+    return (await query(credentials)).response;
+  } catch (error) {
+    if (!(error instanceof TopAuthError) || !(await deps.credentials.refresh().catch(() => false)))
+      throw error;
+    return (await query((await deps.credentials.forSeller(order.seller_id)).credentials)).response;
+  }
+}
+
+/** Stops refreshing the order until the seller's secret holds another session. */
+async function park(
+  deps: RefreshDeps,
+  order: TrackedOrder,
+  token: string,
+  why: { reason: string; code?: number | undefined; sub_code?: string | undefined; fingerprint?: string },
+): Promise<RefreshOutcome> {
+  const now = (deps.now ?? Date.now)();
+  const fingerprint = why.fingerprint ?? 'none';
+  const parked: TrackedOrder = {
+    ...order,
+    next_refresh_at: undefined,
+    parked: {
+      reason: why.reason,
+      code: why.code,
+      sub_code: why.sub_code,
+      session_fingerprint: fingerprint,
+      at: now,
+    },
+    last_error: { kind: 'auth', message: why.reason, code: why.code, sub_code: why.sub_code, at: now },
+  };
+  if (!(await deps.tracking.save(parked, token))) return 'skipped';
+  await deps.tracking.markSellerParked(order.seller_id, fingerprint);
+  deps.log.warn('tracked order parked', { logistics_order_id: order.logistics_order_id, code: why.code });
+  return 'parked';
+}

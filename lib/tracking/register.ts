@@ -1,0 +1,49 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import * as z from 'zod';
+import type { WebhookVerifier } from '#lib/flows/accept.ts';
+import { InvalidPayloadError } from '#lib/http/errors.ts';
+import { parseJsonBody, rawBody } from '#lib/http/request.ts';
+import type { CredentialsSource } from '#lib/operations/execute.ts';
+import { idString, nonBlank } from '#lib/top/apis/fields.ts';
+import { toRequestIssues } from '#lib/top/apis/validation.ts';
+import type { TrackedOrder } from './order.ts';
+import type { TrackingStore } from './store.ts';
+
+/** `POST /webhooks/storefront/logistics-orders`: start tracking a logistics order. */
+export const TrackingBody = z.strictObject({
+  /** Whose session queries the order; may be left out when exactly one seller is configured. */
+  seller_id: nonBlank().optional(),
+  logistics_order_id: idString(),
+});
+
+export interface RegisterDeps {
+  readonly tracking: TrackingStore;
+  readonly credentials: CredentialsSource;
+  readonly verifier: WebhookVerifier;
+  readonly now?: () => number;
+}
+
+/** Verifies and starts tracking; idempotent: an order tracked already is returned as it stands. */
+export async function registerLogisticsOrder(
+  deps: RegisterDeps,
+  event: APIGatewayProxyEventV2,
+): Promise<{ readonly order: TrackedOrder; readonly created: boolean }> {
+  const bytes = rawBody(event);
+  await deps.verifier.verify(event.headers ?? {}, bytes);
+  const parsed = TrackingBody.safeParse(parseJsonBody(event, bytes));
+  if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
+  const { sellerId } = await deps.credentials.forSeller(parsed.data.seller_id);
+  const now = (deps.now ?? Date.now)();
+  const order: TrackedOrder = {
+    logistics_order_id: parsed.data.logistics_order_id,
+    seller_id: sellerId,
+    created_at: now,
+    history: [],
+    unchanged_refreshes: 0,
+    next_refresh_at: now,
+  };
+  if (await deps.tracking.register(order)) return { order, created: true };
+  const existing = await deps.tracking.get(order.logistics_order_id);
+  // Gone between the two reads (expired): track it afresh.
+  return existing ? { order: existing, created: false } : registerLogisticsOrder(deps, event);
+}

@@ -1,0 +1,250 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { conditionalWrite, documentClient, storeCall } from '#lib/operations/dynamo.ts';
+import { DUE_INDEX } from '#lib/operations/table.ts';
+import type { TrackedOrder } from './order.ts';
+import { PARKED_SELLERS_SHARD, parkedShard, REFRESH_SHARD } from './table.ts';
+
+export interface TrackingStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly now?: () => number;
+}
+
+/** A page of the index: what it listed and where the next page starts. */
+export interface IndexPage<T> {
+  readonly items: readonly T[];
+  readonly next: Record<string, unknown> | undefined;
+}
+
+export interface DueOrder {
+  readonly logisticsOrderId: string;
+  readonly dueAt: number;
+}
+
+/** A seller whose orders wait for a session other than the one that failed. */
+export interface ParkedSeller {
+  readonly sellerId: string;
+  readonly sessionFingerprint: string;
+}
+
+const orderKey = (id: string) => ({ pk: `lo#${id}` });
+const parkedSellerKey = (sellerId: string) => ({ pk: `parked-seller#${sellerId}` });
+
+/**
+ * Tracked logistics orders. Due orders, parked orders and sellers with parked orders are each a
+ * partition of the sparse index, so finding work is always a Query. Single-item conditional writes.
+ */
+export class TrackingStore {
+  readonly #doc: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: TrackingStoreOptions) {
+    this.#doc = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Starts tracking an order; `false` when it is tracked already. */
+  register(order: TrackedOrder): Promise<boolean> {
+    return conditionalWrite('track a logistics order', () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: toItem(order),
+          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
+          ExpressionAttributeValues: { ':nowSeconds': Math.floor(this.#now() / 1000) },
+        }),
+      ),
+    );
+  }
+
+  async get(logisticsOrderId: string): Promise<TrackedOrder | undefined> {
+    const { Item } = await storeCall('read a logistics order', () =>
+      this.#doc.send(
+        new GetCommand({ TableName: this.#table, Key: orderKey(logisticsOrderId), ConsistentRead: true }),
+      ),
+    );
+    if (!Item || (typeof Item.expires_at === 'number' && Item.expires_at < Math.floor(this.#now() / 1000))) {
+      return undefined;
+    }
+    return fromItem(Item);
+  }
+
+  /** Orders due for a refresh at `now`, oldest first, one page at a time. */
+  async due(limit: number, start?: Record<string, unknown>): Promise<IndexPage<DueOrder>> {
+    const page = await this.#query(REFRESH_SHARD, limit, start, this.#now());
+    return {
+      items: page.items.map((item) => ({
+        logisticsOrderId: String(item.pk).slice('lo#'.length),
+        dueAt: item.due_at as number,
+      })),
+      next: page.next,
+    };
+  }
+
+  /**
+   * Claims a due order for one dispatch: moves its due time to `leaseUntil` (when it is due again if
+   * no worker finishes it) and records the dispatch token. `false` when another dispatcher won.
+   */
+  claim(logisticsOrderId: string, seenDueAt: number, token: string, leaseUntil: number): Promise<boolean> {
+    return conditionalWrite('claim a due order', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: orderKey(logisticsOrderId),
+          UpdateExpression: 'SET dispatch_token = :token, due_at = :lease, next_refresh_at = :lease',
+          ConditionExpression: 'due_shard = :refresh AND due_at = :seen',
+          ExpressionAttributeValues: {
+            ':token': token,
+            ':lease': leaseUntil,
+            ':refresh': REFRESH_SHARD,
+            ':seen': seenDueAt,
+          },
+        }),
+      ),
+    );
+  }
+
+  /** Writes a refreshed order; only the holder of the current dispatch may. `false` if stale. */
+  save(order: TrackedOrder, token: string): Promise<boolean> {
+    return conditionalWrite('save a logistics order', () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: toItem({ ...order, dispatch_token: undefined }),
+          ConditionExpression: 'dispatch_token = :token',
+          ExpressionAttributeValues: { ':token': token },
+        }),
+      ),
+    );
+  }
+
+  /** Sellers with parked orders, and the session that failed for each. */
+  async parkedSellers(): Promise<ParkedSeller[]> {
+    const sellers: ParkedSeller[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#query(PARKED_SELLERS_SHARD, 100, start);
+      // The index holds keys only: the fingerprint is read from the item itself.
+      for (const item of page.items) {
+        const { Item } = await storeCall('read a parked seller', () =>
+          this.#doc.send(
+            new GetCommand({ TableName: this.#table, Key: { pk: item.pk }, ConsistentRead: true }),
+          ),
+        );
+        if (Item)
+          sellers.push({
+            sellerId: String(Item.seller_id),
+            sessionFingerprint: String(Item.session_fingerprint),
+          });
+      }
+      start = page.next;
+    } while (start);
+    return sellers;
+  }
+
+  /** Notes that `sellerId` has orders parked on the session `fingerprint`. */
+  async markSellerParked(sellerId: string, fingerprint: string): Promise<void> {
+    await storeCall('record a parked seller', () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: {
+            ...parkedSellerKey(sellerId),
+            seller_id: sellerId,
+            session_fingerprint: fingerprint,
+            due_shard: PARKED_SELLERS_SHARD,
+            due_at: this.#now(),
+          },
+        }),
+      ),
+    );
+  }
+
+  /** A page of a seller's parked orders. */
+  async parkedOrders(sellerId: string, limit: number): Promise<string[]> {
+    const page = await this.#query(parkedShard(sellerId), limit);
+    return page.items.map((item) => String(item.pk).slice('lo#'.length));
+  }
+
+  /** Puts a parked order back among the due ones, due at once. */
+  resume(logisticsOrderId: string, sellerId: string): Promise<boolean> {
+    const now = this.#now();
+    return conditionalWrite('resume a parked order', () =>
+      this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: orderKey(logisticsOrderId),
+          UpdateExpression:
+            'SET due_shard = :refresh, due_at = :now, next_refresh_at = :now REMOVE parked, dispatch_token',
+          ConditionExpression: 'due_shard = :parked',
+          ExpressionAttributeValues: {
+            ':refresh': REFRESH_SHARD,
+            ':now': now,
+            ':parked': parkedShard(sellerId),
+          },
+        }),
+      ),
+    );
+  }
+
+  /** The seller's orders are all back in the refresh; unless it was parked again on another session. */
+  clearSellerParked(sellerId: string, fingerprint: string): Promise<boolean> {
+    return conditionalWrite('clear a parked seller', () =>
+      this.#doc.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: parkedSellerKey(sellerId),
+          ConditionExpression: 'session_fingerprint = :fingerprint',
+          ExpressionAttributeValues: { ':fingerprint': fingerprint },
+        }),
+      ),
+    );
+  }
+
+  async #query(
+    shard: string,
+    limit: number,
+    start?: Record<string, unknown>,
+    dueBy?: number,
+  ): Promise<IndexPage<Record<string, unknown>>> {
+    const { Items = [], LastEvaluatedKey } = await storeCall('list the index', () =>
+      this.#doc.send(
+        new QueryCommand({
+          TableName: this.#table,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression:
+            dueBy === undefined ? 'due_shard = :shard' : 'due_shard = :shard AND due_at <= :dueBy',
+          ExpressionAttributeValues: { ':shard': shard, ...(dueBy !== undefined && { ':dueBy': dueBy }) },
+          Limit: limit,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      ),
+    );
+    return { items: Items, next: LastEvaluatedKey };
+  }
+}
+
+/** The item: the order, its key, and its place in the index (due, parked, or none once finished). */
+function toItem(order: TrackedOrder): Record<string, unknown> {
+  const place = order.parked
+    ? { due_shard: parkedShard(order.seller_id), due_at: order.parked.at }
+    : order.next_refresh_at !== undefined
+      ? { due_shard: REFRESH_SHARD, due_at: order.next_refresh_at }
+      : {};
+  return { ...orderKey(order.logistics_order_id), ...order, ...place };
+}
+
+function fromItem(item: Record<string, unknown>): TrackedOrder {
+  const { pk: _pk, due_shard: _shard, due_at: _due, ...order } = item;
+  return order as unknown as TrackedOrder;
+}
