@@ -14,8 +14,9 @@ export function logisticsOrderView(order: TrackedOrder) {
     status: order.status,
     snapshot: order.snapshot,
     history: order.history.map((change) => ({ status: change.status, at: iso(change.at) })),
-    last_refreshed_at: iso(order.last_refreshed_at),
-    last_error: order.last_error && { ...order.last_error, at: iso(order.last_error.at) },
+    // null rather than absent: the contract names these fields whether or not they have a value.
+    last_refreshed_at: iso(order.last_refreshed_at) ?? null,
+    last_error: order.last_error ? { ...order.last_error, at: iso(order.last_error.at) } : null,
     next_refresh_at: iso(order.next_refresh_at),
     parked: order.parked && { ...order.parked, at: iso(order.parked.at) },
     finished_at: iso(order.finished_at),

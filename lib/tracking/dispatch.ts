@@ -74,7 +74,11 @@ export async function dispatchDueOrders(
 /** Puts back the parked orders of each seller whose secret now holds another session. */
 async function resumeParkedOrders(deps: DispatchDeps): Promise<number> {
   let resumed = 0;
-  for (const seller of await deps.tracking.parkedSellers()) {
+  const sellers = await deps.tracking.parkedSellers();
+  if (sellers.length === 0) return 0;
+  // A rotated session is what parked orders wait for: read the secret afresh (throttled) to see it.
+  await deps.credentials.refresh().catch(() => false);
+  for (const seller of sellers) {
     const current = await deps.credentials.forSeller(seller.sellerId).catch(() => undefined);
     const fingerprint = sessionFingerprint(current?.credentials.session);
     if (!current || fingerprint === seller.sessionFingerprint) continue;

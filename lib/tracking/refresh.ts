@@ -56,13 +56,11 @@ export async function refreshOrder(
   if (!order || order.dispatch_token !== message.token) return 'skipped';
   const save = async (next: TrackedOrder, outcome: RefreshOutcome): Promise<RefreshOutcome> =>
     (await deps.tracking.save(next, message.token)) ? outcome : 'skipped';
-  const failedAt = (error: Omit<RefreshError, 'at'>, notBefore = 0): TrackedOrder => ({
+  // A failed refresh comes back after the usual wait, or when TOP's ban ends.
+  const failedAt = (error: Omit<RefreshError, 'at'>, retryAt?: number): TrackedOrder => ({
     ...order,
     last_error: { ...error, at: now() },
-    next_refresh_at: Math.max(
-      now() + nextRefreshDelayMs(order.unchanged_refreshes, deps.schedule),
-      notBefore,
-    ),
+    next_refresh_at: retryAt ?? now() + nextRefreshDelayMs(order.unchanged_refreshes, deps.schedule),
   });
 
   const banUntil = await options.ban.until();
