@@ -45,6 +45,8 @@ export function functionEnvironment(
     AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID || 'local',
     AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY || 'local',
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    // A cap on the refresh's calls to TOP, when the user sets one (unpaced otherwise).
+    ...(env.REFRESH_CALLS_PER_SECOND && { REFRESH_CALLS_PER_SECOND: env.REFRESH_CALLS_PER_SECOND }),
     // CloudWatch would read the metric lines; on one machine they only bury the log. Opt in to see them.
     POWERTOOLS_METRICS_DISABLED: env.POWERTOOLS_METRICS_DISABLED || 'true',
   };

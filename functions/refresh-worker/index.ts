@@ -2,6 +2,7 @@
 import { loadConfig } from '#lib/config/config.ts';
 import { refreshWorkerHandler } from '#lib/handlers/refresh-worker.ts';
 import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
+import { CallPacer } from '#lib/tracking/pacer.ts';
 
 const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: ['events'] }), 'refresh-worker');
 const { events, trackingConfig } = runtime;
@@ -13,4 +14,5 @@ export const handler = refreshWorkerHandler({
   events,
   schedule: trackingConfig.schedule,
   concurrency: trackingConfig.concurrency,
+  pacer: trackingConfig.callsPerSecond > 0 ? new CallPacer(trackingConfig.callsPerSecond) : undefined,
 });

@@ -79,6 +79,8 @@ export interface TrackingConfig {
   readonly pageSize: number;
   /** Orders one worker invocation refreshes at once: part of the cap on calls to TOP. */
   readonly concurrency: number;
+  /** Calls a worker container makes to TOP per second at most; 0 = unpaced. */
+  readonly callsPerSecond: number;
 }
 
 /** What a function of the refresh needs besides its table. */
@@ -136,6 +138,7 @@ const Environment = z.object({
   EVENTBRIDGE_ENDPOINT: url.optional(),
   DISPATCH_PAGE_SIZE: wholeNumber(100),
   REFRESH_CONCURRENCY: wholeNumber(8),
+  REFRESH_CALLS_PER_SECOND: z.coerce.number().nonnegative('must not be negative').default(0),
 });
 type Environment = z.output<typeof Environment>;
 
@@ -207,6 +210,7 @@ function trackingConfig(values: Environment, needs: readonly TrackingNeed[]): Tr
     eventBridgeEndpoint: values.EVENTBRIDGE_ENDPOINT,
     pageSize: values.DISPATCH_PAGE_SIZE,
     concurrency: values.REFRESH_CONCURRENCY,
+    callsPerSecond: values.REFRESH_CALLS_PER_SECOND,
   };
 }
 

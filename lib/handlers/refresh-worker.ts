@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
+import type { CallPacer } from '#lib/tracking/pacer.ts';
 import { type BanClock, type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
 import { describeError } from './log-fields.ts';
 
@@ -11,6 +12,8 @@ export interface WorkerHandlerDeps extends RefreshDeps {
   readonly topDeadlineMs: number;
   /** Orders refreshed at once within one invocation. */
   readonly concurrency: number;
+  /** Paces this container's calls to TOP; built once, shared by its invocations. */
+  readonly pacer?: CallPacer | undefined;
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -63,7 +66,7 @@ async function refreshRecord(deps: WorkerHandlerDeps, record: SQSRecord, ban: Ba
     return undefined;
   }
   const deadlineMs = topDeadlineFor(deps.topDeadlineMs, context.getRemainingTimeInMillis());
-  return refreshOrder(deps, parsed.data, { deadlineMs, ban });
+  return refreshOrder(deps, parsed.data, { deadlineMs, ban, pacer: deps.pacer });
 }
 
 const safeJson = (text: string): unknown => {

@@ -5,6 +5,7 @@ import type { TopClient, TopCredentials } from '#lib/top/client.ts';
 import { TopAuthError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import { isTerminal, type RefreshError, type TrackedOrder } from './order.ts';
+import type { CallPacer } from './pacer.ts';
 import type { LogisticsOrderStatusChanged, RefreshMessage, StatusEventPublisher } from './ports.ts';
 import { nextRefreshDelayMs, type RefreshSchedule } from './schedule.ts';
 import type { TrackingStore } from './store.ts';
@@ -49,7 +50,7 @@ export interface BanClock {
 export async function refreshOrder(
   deps: RefreshDeps,
   message: RefreshMessage,
-  options: { readonly deadlineMs: number; readonly ban: BanClock },
+  options: { readonly deadlineMs: number; readonly ban: BanClock; readonly pacer?: CallPacer | undefined },
 ): Promise<RefreshOutcome> {
   const now = deps.now ?? Date.now;
   const order = await deps.tracking.get(message.logistics_order_id);
@@ -63,9 +64,6 @@ export async function refreshOrder(
     next_refresh_at: retryAt ?? now() + nextRefreshDelayMs(order.unchanged_refreshes, deps.schedule),
   });
 
-  const banUntil = await options.ban.until();
-  if (banUntil > now()) return save({ ...order, next_refresh_at: banUntil }, 'banned');
-
   let credentials: TopCredentials;
   try {
     credentials = (await deps.credentials.forSeller(order.seller_id)).credentials;
@@ -78,6 +76,11 @@ export async function refreshOrder(
         })
       : save(failedAt({ kind: 'credentials', message: 'TOP credentials unavailable' }), 'failed');
   }
+
+  await options.pacer?.take();
+  // Checked after waiting for its turn: a ban another order met meanwhile counts too.
+  const banUntil = await options.ban.until();
+  if (banUntil > now()) return save({ ...order, next_refresh_at: banUntil }, 'banned');
 
   let response: FindOrderResponse;
   try {

@@ -6,6 +6,7 @@ import { refreshWorkerHandler } from '#lib/handlers/refresh-worker.ts';
 import { trackingHandler } from '#lib/handlers/tracking.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
 import { buildTrackingRuntime, type TrackingOverrides } from '#lib/runtime/tracking-runtime.ts';
+import { CallPacer } from '#lib/tracking/pacer.ts';
 import type { RefreshQueue } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { signWebhook } from '#lib/webhooks/sign.ts';
@@ -75,6 +76,7 @@ export async function trackingHarness(
     events: events.publisher,
     schedule: tracking.schedule,
     concurrency: tracking.concurrency,
+    pacer: tracking.callsPerSecond > 0 ? new CallPacer(tracking.callsPerSecond) : undefined,
   });
   const queue = startLocalQueue({
     name: 'refresh',
