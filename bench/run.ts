@@ -85,24 +85,11 @@ async function measure(total: number, concurrency: number, task: (i: number) => 
 }
 
 let webhooks = 0;
-/** One signed WMS delivery through the local stack; anything but 200 stops the benchmark. */
-async function postWebhook(url: string, i: number) {
-  const body = JSON.stringify({ delivery_order: { ticket_id: `W${i}`, status: 'PACKAGING', weight: 2300 } });
-  const id = `msg_bench_${process.pid}_${++webhooks}`;
-  const headers = signWebhook({
-    id,
-    timestamp: Math.floor(Date.now() / 1000),
-    body,
-    secret: LOCAL_DEFAULTS.WMS_WEBHOOK_SECRET,
+/** One signed WMS delivery through the local stack; anything but 2xx stops the benchmark. */
+const postWebhook = (url: string, i: number) =>
+  postSigned(url, '/webhooks/wms/delivery-orders', LOCAL_DEFAULTS.WMS_WEBHOOK_SECRET, {
+    delivery_order: { ticket_id: `W${i}`, status: 'PACKAGING', weight: 2300 },
   });
-  const response = await fetch(`${url}/webhooks/wms/delivery-orders`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body,
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`webhook answered ${response.status}: ${text}`);
-}
 
 async function roundTrips(url: string, calls: number, concurrency: number) {
   const client = new TopClient({ gatewayUrl: url });
@@ -160,6 +147,7 @@ async function main() {
     console.log(`  connections opened for 10,500 calls: ${stats.connections}`);
 
     await webhooksThroughTheStack(sim.url);
+    await refreshAtScale(sim.url);
   } finally {
     await closeGatewayPools();
     await stopProcess(sim.child);
@@ -198,6 +186,93 @@ async function webhooksThroughTheStack(simUrl: string) {
     await stopProcess(stack.child);
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+const REFRESH_ORDERS = 10_000;
+
+/**
+ * The order-detail refresh at 10,000 tracked orders through the local stack, the simulator holding
+ * TOP's limit at 200 calls/s and the workers paced at 180/s: orders refreshed per second, and TOP
+ * calls per refreshed order (1.0 when no call meets a ban).
+ */
+async function refreshAtScale(simUrl: string) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'bench-refresh-'));
+  const env = {
+    PORT: '0',
+    DATA_DIR: dataDir,
+    TOP_GATEWAY_URL: simUrl,
+    TOP_APP_KEY: SIM_DEFAULTS.appKey,
+    TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
+    TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
+    REFRESH_CALLS_PER_SECOND: '180',
+    // Long enough that no order comes due a second time during the measured round.
+    REFRESH_INTERVAL_SECONDS: '3600',
+  };
+  try {
+    console.log(`\nOrder-detail refresh: ${fmt(REFRESH_ORDERS)} tracked orders through the local stack`);
+    // Tracked first with the dispatcher asleep, so the round is measured on its own.
+    const tracking = await startProcess('local/start.ts', { ...env, SCHEDULE_INTERVAL_SECONDS: '86400' });
+    const tracked = await measure(REFRESH_ORDERS, 16, (i) =>
+      postSigned(
+        tracking.url,
+        '/webhooks/storefront/logistics-orders',
+        LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET,
+        {
+          logistics_order_id: `BPBENCH${String(i).padStart(6, '0')}`,
+        },
+      ),
+    );
+    await stopProcess(tracking.child);
+    console.log(`  tracking requests: ${fmt(tracked.perSecond)}/s (p50 ${fmt(tracked.p50, 2)} ms)`);
+
+    await fetch(new URL('/_sim/ledger', simUrl), { method: 'DELETE' });
+    await fetch(new URL('/_sim/faults', simUrl), {
+      method: 'POST',
+      body: JSON.stringify([{ type: 'rate_limit', qps: 200, ban_seconds: 2 }]),
+    });
+    const before = await simStats(simUrl);
+    const refreshing = await startProcess('local/start.ts', { ...env, SCHEDULE_INTERVAL_SECONDS: '1' });
+    const start = performance.now();
+    let executed = 0;
+    while (executed < REFRESH_ORDERS && performance.now() - start < 600_000) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      const ledger = (await (await fetch(new URL('/_sim/ledger', simUrl))).json()) as {
+        params: { logistics_order_id: string };
+      }[];
+      executed = new Set(ledger.map((entry) => entry.params.logistics_order_id)).size;
+    }
+    const seconds = (performance.now() - start) / 1_000;
+    await stopProcess(refreshing.child);
+    const calls = (await simStats(simUrl)).requests - before.requests;
+    console.log(
+      `  one round: ${fmt(executed)} orders refreshed in ${fmt(seconds, 1)} s = ${fmt(executed / seconds)}/s ` +
+        `(first dispatch within 1 s); TOP calls per refreshed order ${fmt(calls / Math.max(1, executed), 3)}`,
+    );
+  } finally {
+    await fetch(new URL('/_sim/faults', simUrl), { method: 'DELETE' });
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const simStats = async (simUrl: string) =>
+  (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as { requests: number };
+
+/** A signed delivery of `body` to `path`; anything but 2xx stops the benchmark. */
+async function postSigned(url: string, path: string, secret: string, body: unknown) {
+  const raw = JSON.stringify(body);
+  const headers = signWebhook({
+    id: `msg_bench_${process.pid}_${++webhooks}`,
+    timestamp: Math.floor(Date.now() / 1000),
+    body: raw,
+    secret,
+  });
+  const response = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: raw,
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text}`);
 }
 
 await main();

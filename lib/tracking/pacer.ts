@@ -9,6 +9,7 @@ export class CallPacer {
   readonly #intervalMs: number;
   readonly #now: () => number;
   #nextSlot = 0;
+  #queue: Promise<void> = Promise.resolve();
 
   constructor(perSecond: number, now: () => number = () => performance.now()) {
     if (!Number.isFinite(perSecond) || perSecond <= 0)
@@ -18,10 +19,15 @@ export class CallPacer {
   }
 
   /** Resolves when the caller may make its call. */
-  async take(): Promise<void> {
-    const now = this.#now();
-    const slot = Math.max(now, this.#nextSlot);
-    this.#nextSlot = slot + this.#intervalMs;
-    if (slot > now) await sleep(slot - now);
+  take(): Promise<void> {
+    // One taker at a time, each spaced from the last by the time it really went: timers that fire
+    // late after a busy event loop cannot release a burst.
+    const turn = this.#queue.then(async () => {
+      const wait = this.#nextSlot - this.#now();
+      if (wait > 0) await sleep(wait);
+      this.#nextSlot = this.#now() + this.#intervalMs;
+    });
+    this.#queue = turn;
+    return turn;
   }
 }

@@ -9,7 +9,7 @@ const ORDERS = 1_000;
 describe('the refresh at scale', () => {
   it(`refreshes ${ORDERS} orders in one round under a 200 calls/s limit, one call each, never banned`, async () => {
     const stack = await trackingHarness(parts, {
-      env: { REFRESH_CALLS_PER_SECOND: '180', REFRESH_CONCURRENCY: '8', DISPATCH_PAGE_SIZE: '250' },
+      env: { REFRESH_CALLS_PER_SECOND: '150', REFRESH_CONCURRENCY: '8', DISPATCH_PAGE_SIZE: '250' },
       queue: { maxConcurrency: 4 },
     });
     try {
