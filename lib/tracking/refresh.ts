@@ -1,3 +1,4 @@
+import { UnknownSellerError } from '#lib/credentials/errors.ts';
 import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
 import type { OperationsStore } from '#lib/operations/store.ts';
 import { type FindOrderResponse, queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
@@ -69,8 +70,7 @@ export async function refreshOrder(
     credentials = (await deps.credentials.forSeller(order.seller_id)).credentials;
   } catch (error) {
     deps.log.warn('no TOP credentials for a tracked order', { error: (error as Error).name });
-    const unknown = (error as Error).name === 'UnknownSellerError';
-    return unknown
+    return error instanceof UnknownSellerError
       ? park(deps, order, message.token, {
           reason: 'the seller has no session in the TOP credentials secret',
         })

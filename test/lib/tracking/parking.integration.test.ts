@@ -72,4 +72,30 @@ describe('a seller whose session TOP refuses', () => {
     expect(resumed.body).toMatchObject({ status: '1', last_error: null });
     expect(resumed.body).not.toHaveProperty('parked');
   });
+
+  it('parks the orders of a seller removed from the secret, and resumes them when it is back', async () => {
+    putSecrets(SESSIONS.renewed);
+    stack = await deployed();
+    await stack.track({ seller_id: 'shop-2', logistics_order_id: 'BP-C' });
+    sm.put(
+      'top/credentials',
+      JSON.stringify({
+        app_key: TEST_APP.appKey,
+        app_secret: TEST_APP.appSecret,
+        sellers: { 'shop-1': SESSIONS.shop1 },
+      }),
+    );
+    // As when the cached secret reaches its max age.
+    await stack.runtime.credentials.refresh();
+    stack.clock.now += 60_000;
+    await stack.round();
+    expect((await stack.view('BP-C')).body).toMatchObject({
+      parked: { reason: 'the seller has no session in the TOP credentials secret' },
+    });
+
+    putSecrets(SESSIONS.renewed);
+    stack.clock.now += 60_000;
+    expect(await stack.round()).toMatchObject({ resumed: 1 });
+    expect((await stack.view('BP-C')).body).toMatchObject({ status: '1', last_error: null });
+  });
 });
