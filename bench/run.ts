@@ -98,7 +98,30 @@ async function roundTrips(url: string, calls: number, concurrency: number) {
   });
 }
 
+// `npm run bench -- refresh` runs only the named parts: client, round-trips, webhooks, refresh.
+const PARTS = ['client', 'round-trips', 'webhooks', 'refresh'] as const;
+const asked = process.argv.slice(2);
+const unknown = asked.filter((part) => !(PARTS as readonly string[]).includes(part));
+if (unknown.length > 0)
+  throw new Error(`unknown bench part ${unknown.join(', ')}: expected ${PARTS.join(', ')}`);
+const runs = (part: (typeof PARTS)[number]) => asked.length === 0 || asked.includes(part);
+
 async function main() {
+  if (runs('client')) clientCpu();
+  if (!runs('round-trips') && !runs('webhooks') && !runs('refresh')) return;
+  const sim = await startProcess('local/top-sim/main.ts', { TOP_SIM_PORT: '0' });
+  try {
+    if (runs('round-trips')) await simulatorRoundTrips(sim.url);
+    if (runs('webhooks')) await webhooksThroughTheStack(sim.url);
+    if (runs('refresh')) await refreshAtScale(sim.url);
+  } finally {
+    await closeGatewayPools();
+    await stopProcess(sim.child);
+  }
+}
+
+/** The TOP client's CPU costs: signing, encoding, reading responses. */
+function clientCpu() {
   const fields = encodeParams({
     method: 'aliexpress.solution.order.fulfill',
     app_key: credentials.appKey,
@@ -132,26 +155,20 @@ async function main() {
   console.log(
     `  … + OrderDTO schema    ${fmt(opsPerSecond(() => queryLogisticsOrderApi.response.parse(readTopResponse(withBigIds, method))))}`,
   );
+}
 
-  const sim = await startProcess('local/top-sim/main.ts', { TOP_SIM_PORT: '0' });
-  try {
-    console.log('\nRound trips to the simulator (its own process, 0 ms latency)');
-    await roundTrips(sim.url, 500, 1);
-    for (const concurrency of [1, 16]) {
-      const r = await roundTrips(sim.url, 5_000, concurrency);
-      console.log(
-        `  concurrency ${String(concurrency).padStart(2)}: ${fmt(r.perSecond)} calls/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms`,
-      );
-    }
-    const stats = (await (await fetch(new URL('/_sim/stats', sim.url))).json()) as { connections: number };
-    console.log(`  connections opened for 10,500 calls: ${stats.connections}`);
-
-    await webhooksThroughTheStack(sim.url);
-    await refreshAtScale(sim.url);
-  } finally {
-    await closeGatewayPools();
-    await stopProcess(sim.child);
+/** Calls to the simulator with the client, one at a time and 16 at once. */
+async function simulatorRoundTrips(simUrl: string) {
+  console.log('\nRound trips to the simulator (its own process, 0 ms latency)');
+  await roundTrips(simUrl, 500, 1);
+  for (const concurrency of [1, 16]) {
+    const r = await roundTrips(simUrl, 5_000, concurrency);
+    console.log(
+      `  concurrency ${String(concurrency).padStart(2)}: ${fmt(r.perSecond)} calls/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms`,
+    );
   }
+  const stats = (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as { connections: number };
+  console.log(`  connections opened for 10,500 calls: ${stats.connections}`);
 }
 
 /** WMS webhooks through `npm start` (gateway, handler, dynalite, the simulator), beside direct calls. */

@@ -4,6 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
+import { ContainerBanClock } from '#lib/tracking/ban-clock.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
 import { type BanClock, type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
 import { describeError } from './log-fields.ts';
@@ -37,9 +38,10 @@ const METRICS: Record<RefreshOutcome, string> = {
  */
 export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   const { logger, metrics } = deps;
+  // Shared by every invocation of this container: a ban one meets stops the others at once.
+  const ban = new ContainerBanClock(deps.operations);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
-    const ban = banClock(deps);
     const failures: { itemIdentifier: string }[] = [];
     const queue = [...event.Records];
     const work = async () => {
@@ -76,18 +78,3 @@ const safeJson = (text: string): unknown => {
     return undefined;
   }
 };
-
-/** The shared ban, read once per batch; a ban met during the batch stops the rest at once. */
-function banClock(deps: WorkerHandlerDeps): BanClock {
-  let known: Promise<number> | undefined;
-  return {
-    until: () => {
-      known ??= deps.operations.banUntil();
-      return known;
-    },
-    extend: async (until) => {
-      known = Promise.resolve(Math.max(until, await (known ?? Promise.resolve(0))));
-      await deps.operations.extendBan(until);
-    },
-  };
-}
