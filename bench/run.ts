@@ -260,7 +260,8 @@ async function refreshAtScale(simUrl: string) {
     }
     const seconds = (performance.now() - start) / 1_000;
     await stopProcess(refreshing.child);
-    const calls = (await simStats(simUrl)).requests - before.requests;
+    // API calls only: the ledger polls above are requests too.
+    const calls = (await simStats(simUrl)).calls - before.calls;
     console.log(
       `  one round: ${fmt(executed)} orders refreshed in ${fmt(seconds, 1)} s = ${fmt(executed / seconds)}/s ` +
         `(first dispatch within 1 s); TOP calls per refreshed order ${fmt(calls / Math.max(1, executed), 3)}`,
@@ -272,7 +273,7 @@ async function refreshAtScale(simUrl: string) {
 }
 
 const simStats = async (simUrl: string) =>
-  (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as { requests: number };
+  (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as { calls: number };
 
 /** A signed delivery of `body` to `path`; anything but 2xx stops the benchmark. */
 async function postSigned(url: string, path: string, secret: string, body: unknown) {

@@ -10,7 +10,7 @@ import {
 import { conditionalWrite, documentClient, storeCall } from './dynamo.ts';
 import { LeaseLostError, OperationTooLargeError, StoreUnavailableError } from './errors.ts';
 import type { Operation } from './operation.ts';
-import { DUE_INDEX, DUE_SHARD } from './table.ts';
+import { DUE_INDEX, DUE_SHARD, dueBy, indexTime } from './table.ts';
 
 export interface OperationsStoreOptions {
   readonly client: DynamoDBClient;
@@ -94,21 +94,22 @@ export class OperationsStore {
           TableName: this.#table,
           Key: opKey(operationId),
           UpdateExpression: `SET #status = :inProgress, lease_token = :token, lease_expires_at = :expires,
-            due_shard = :shard, due_at = :expires, updated_at = :now${replay ? ', attempts = :zero, budget_started_at = :now' : ''}
+            due_shard = :shard, due_at = :dueAt, updated_at = :now${replay ? ', attempts = :zero, budget_started_at = :now' : ''}
             REMOVE next_attempt_at`,
           ConditionExpression: replay
             ? '#status IN (:dead, :failed)'
-            : 'due_at <= :now AND #status IN (:pending, :inProgress)',
+            : 'due_at < :dueBy AND #status IN (:pending, :inProgress)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':inProgress': 'IN_PROGRESS',
             ':token': lease.token,
             ':expires': lease.expiresAt,
+            ':dueAt': indexTime(lease.expiresAt, `op#${operationId}`),
             ':shard': DUE_SHARD,
             ':now': now,
             ...(replay
               ? { ':zero': 0, ':dead': 'DEAD', ':failed': 'FAILED' }
-              : { ':pending': 'PENDING_RETRY' }),
+              : { ':pending': 'PENDING_RETRY', ':dueBy': dueBy(now) }),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -144,15 +145,15 @@ export class OperationsStore {
         new QueryCommand({
           TableName: this.#table,
           IndexName: DUE_INDEX,
-          KeyConditionExpression: 'due_shard = :shard AND due_at <= :now',
-          ExpressionAttributeValues: { ':shard': DUE_SHARD, ':now': this.#now() },
+          KeyConditionExpression: 'due_shard = :shard AND due_at < :dueBy',
+          ExpressionAttributeValues: { ':shard': DUE_SHARD, ':dueBy': dueBy(this.#now()) },
           Limit: limit,
         }),
       ),
     );
     return Items.map((item) => ({
       operationId: String(item.pk).slice('op#'.length),
-      dueAt: item.due_at as number,
+      dueAt: Math.floor(item.due_at as number),
     }));
   }
 
@@ -284,7 +285,9 @@ function toItem(operation: Operation): Record<string, unknown> {
   return {
     ...opKey(operation.operation_id),
     ...operation,
-    ...(dueAt === undefined ? {} : { due_shard: DUE_SHARD, due_at: dueAt }),
+    ...(dueAt === undefined
+      ? {}
+      : { due_shard: DUE_SHARD, due_at: indexTime(dueAt, opKey(operation.operation_id).pk) }),
   };
 }
 

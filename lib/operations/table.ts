@@ -33,3 +33,18 @@ export const operationsTableDefinition = {
   ],
   BillingMode: 'PAY_PER_REQUEST',
 } as const satisfies Omit<CreateTableCommandInput, 'TableName'>;
+
+/**
+ * The `due_at` an item is indexed under: its time in ms plus a fraction of a millisecond drawn from
+ * its key. Items due at the same millisecond (a batch tracked at once, retries waiting for one ban)
+ * then still sort apart; dynalite keeps only one of two index entries whose times are equal and
+ * whose keys share a 24-bit hash, and to DynamoDB the fraction is only a finer order.
+ */
+export function indexTime(ms: number, key: string): number {
+  let hash = 2166136261;
+  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619) >>> 0;
+  return Math.floor(ms) + ((hash % 999) + 1) / 1000;
+}
+
+/** The bound of a "due by `ms`" query on {@link indexTime}s: everything indexed within that millisecond. */
+export const dueBy = (ms: number): number => Math.floor(ms) + 1;

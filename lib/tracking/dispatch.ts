@@ -46,9 +46,10 @@ export async function dispatchDueOrders(
 
   let dispatched = 0;
   let skipped = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.tracking.due(deps.pageSize, start);
+  // Each page starts from the oldest due order again: the ones just claimed have left the range,
+  // so no paging key is kept (one pointing at a claimed order is not reliable on every store).
+  while (remainingMs() > STOP_RESERVE_MS) {
+    const page = await deps.tracking.due(deps.pageSize);
     const messages: RefreshMessage[] = [];
     await Promise.all(
       page.items.map(async (due) => {
@@ -66,8 +67,9 @@ export async function dispatchDueOrders(
     // A claimed order whose message never leaves is due again once its lease ends.
     await deps.queue.send(messages);
     dispatched += messages.length;
-    start = page.next;
-  } while (start && remainingMs() > STOP_RESERVE_MS);
+    // Nothing left, or only orders others claimed (the index catching up): the round is over.
+    if (messages.length === 0) break;
+  }
   return { banned: false, dispatched, skipped, resumed };
 }
 

@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite, documentClient, storeCall } from '#lib/operations/dynamo.ts';
-import { DUE_INDEX } from '#lib/operations/table.ts';
+import { DUE_INDEX, dueBy, indexTime } from '#lib/operations/table.ts';
 import type { TrackedOrder } from './order.ts';
 import { PARKED_SELLERS_SHARD, parkedShard, REFRESH_SHARD } from './table.ts';
 
@@ -101,11 +101,12 @@ export class TrackingStore {
         new UpdateCommand({
           TableName: this.#table,
           Key: orderKey(logisticsOrderId),
-          UpdateExpression: 'SET dispatch_token = :token, due_at = :lease, next_refresh_at = :lease',
+          UpdateExpression: 'SET dispatch_token = :token, due_at = :dueAt, next_refresh_at = :lease',
           ConditionExpression: 'due_shard = :refresh AND due_at = :seen',
           ExpressionAttributeValues: {
             ':token': token,
             ':lease': leaseUntil,
+            ':dueAt': indexTime(leaseUntil, orderKey(logisticsOrderId).pk),
             ':refresh': REFRESH_SHARD,
             ':seen': seenDueAt,
           },
@@ -163,7 +164,7 @@ export class TrackingStore {
             seller_id: sellerId,
             session_fingerprint: fingerprint,
             due_shard: PARKED_SELLERS_SHARD,
-            due_at: this.#now(),
+            due_at: indexTime(this.#now(), parkedSellerKey(sellerId).pk),
           },
         }),
       ),
@@ -215,7 +216,7 @@ export class TrackingStore {
     shard: string,
     limit: number,
     start?: Record<string, unknown>,
-    dueBy?: number,
+    dueAt?: number,
   ): Promise<IndexPage<Record<string, unknown>>> {
     const { Items = [], LastEvaluatedKey } = await storeCall('list the index', () =>
       this.#doc.send(
@@ -223,8 +224,11 @@ export class TrackingStore {
           TableName: this.#table,
           IndexName: DUE_INDEX,
           KeyConditionExpression:
-            dueBy === undefined ? 'due_shard = :shard' : 'due_shard = :shard AND due_at <= :dueBy',
-          ExpressionAttributeValues: { ':shard': shard, ...(dueBy !== undefined && { ':dueBy': dueBy }) },
+            dueAt === undefined ? 'due_shard = :shard' : 'due_shard = :shard AND due_at < :dueBy',
+          ExpressionAttributeValues: {
+            ':shard': shard,
+            ...(dueAt !== undefined && { ':dueBy': dueBy(dueAt) }),
+          },
           Limit: limit,
           ...(start && { ExclusiveStartKey: start }),
         }),
@@ -236,12 +240,13 @@ export class TrackingStore {
 
 /** The item: the order, its key, and its place in the index (due, parked, or none once finished). */
 function toItem(order: TrackedOrder): Record<string, unknown> {
+  const key = orderKey(order.logistics_order_id);
   const place = order.parked
-    ? { due_shard: parkedShard(order.seller_id), due_at: order.parked.at }
+    ? { due_shard: parkedShard(order.seller_id), due_at: indexTime(order.parked.at, key.pk) }
     : order.next_refresh_at !== undefined
-      ? { due_shard: REFRESH_SHARD, due_at: order.next_refresh_at }
+      ? { due_shard: REFRESH_SHARD, due_at: indexTime(order.next_refresh_at, key.pk) }
       : {};
-  return { ...orderKey(order.logistics_order_id), ...order, ...place };
+  return { ...key, ...order, ...place };
 }
 
 function fromItem(item: Record<string, unknown>): TrackedOrder {

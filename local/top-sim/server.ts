@@ -41,8 +41,8 @@ export interface TopSimulator {
   readonly ledger: readonly LedgerEntry[];
   readonly faults: Faults;
   readonly state: SimState;
-  /** TCP connections accepted and HTTP requests seen since start. */
-  stats(): { connections: number; requests: number };
+  /** TCP connections accepted, HTTP requests seen and API calls among them (the control routes aside). */
+  stats(): { connections: number; requests: number; calls: number };
   clearLedger(): void;
   close(): Promise<void>;
 }
@@ -64,6 +64,7 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
   let ledger: LedgerEntry[] = [];
   let connections = 0;
   let requests = 0;
+  let calls = 0;
   const sockets = new Set<Socket>();
   const log = options.log ?? (() => {});
 
@@ -177,7 +178,7 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
       faults.set(parsed.data);
       return json(200, faults.list());
     }
-    if (route === 'GET /_sim/stats') return json(200, { connections, requests });
+    if (route === 'GET /_sim/stats') return json(200, { connections, requests, calls });
     if (route === 'GET /_sim/state') return json(200, state.snapshot());
     const advance = /^POST \/_sim\/logistics-orders\/([^/]+)\/advance$/.exec(route);
     if (advance?.[1]) {
@@ -196,7 +197,10 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
         return;
       }
       const path = new URL(req.url ?? '/', 'http://sim').pathname;
-      if (path === ROUTER && req.method === 'POST') await handleRouter(req, res, raw);
+      if (path === ROUTER && req.method === 'POST') {
+        calls += 1;
+        await handleRouter(req, res, raw);
+      }
       else if (path.startsWith('/_sim/')) await handleControl(req, res, path, raw);
       else
         res
@@ -232,7 +236,7 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
     },
     faults,
     state,
-    stats: () => ({ connections, requests }),
+    stats: () => ({ connections, requests, calls }),
     clearLedger: () => {
       ledger = [];
     },

@@ -125,7 +125,8 @@ export async function trackingHarness(
     },
     /** One dispatcher run, then waits until the workers have taken every message. */
     async round() {
-      const report = await dispatcher({}, context());
+      // The dispatcher gets Lambda's longest timeout: a round is one run, however many orders.
+      const report = await dispatcher({}, context(900_000));
       await queue.drained();
       return report;
     },

@@ -148,10 +148,10 @@ describe('refreshing tracked orders', () => {
         count: 1,
       },
     ]);
-    const before = parts.sim.stats().requests;
+    const before = parts.sim.stats().calls;
     await stack.round();
     // One call met the ban; nobody called again during it.
-    expect(parts.sim.stats().requests - before).toBe(1);
+    expect(parts.sim.stats().calls - before).toBe(1);
     expect(await stack.round()).toMatchObject({ banned: true, dispatched: 0 });
     stack.clock.now += 11_000;
     await stack.round();

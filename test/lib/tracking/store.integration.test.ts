@@ -67,7 +67,8 @@ describe('TrackingStore against dynalite', () => {
   it('saves only under the current dispatch token', async () => {
     const { store, clock } = await freshStore();
     await store.register(order('BP1', clock.now - 1));
-    await store.claim('BP1', clock.now - 1, 'old', clock.now + 10);
+    const [listed] = (await store.due(10)).items;
+    expect(await store.claim('BP1', listed?.dueAt ?? 0, 'old', clock.now + 10)).toBe(true);
     // The first worker never finished: once the lease ends the order is claimed again.
     clock.now += 11;
     expect(await store.claim('BP1', clock.now - 12, 'stale-view', clock.now + 60_000)).toBe(false);
@@ -83,7 +84,8 @@ describe('TrackingStore against dynalite', () => {
   it('keeps parked orders out of the refresh until they are resumed', async () => {
     const { store, clock } = await freshStore();
     await store.register(order('BP1', clock.now - 1));
-    await store.claim('BP1', clock.now - 1, 't', clock.now + 60_000);
+    const [listed] = (await store.due(10)).items;
+    expect(await store.claim('BP1', listed?.dueAt ?? 0, 't', clock.now + 60_000)).toBe(true);
     const parked = {
       ...((await store.get('BP1')) as TrackedOrder),
       next_refresh_at: undefined,

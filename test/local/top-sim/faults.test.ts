@@ -329,19 +329,15 @@ describe('the control routes of the simulator', () => {
     expect(await ledger()).toEqual([]);
   });
 
-  it('counts HTTP requests and connections on GET /_sim/stats', async () => {
-    const before = (await simControl(sim, 'GET', '/_sim/stats')).body as {
-      connections: number;
-      requests: number;
-    };
+  it('counts HTTP requests, API calls and connections on GET /_sim/stats', async () => {
+    type Stats = { connections: number; requests: number; calls: number };
+    const before = (await simControl(sim, 'GET', '/_sim/stats')).body as Stats;
     await rawFulfil();
     await rawSend('T-S1');
-    const after = (await simControl(sim, 'GET', '/_sim/stats')).body as {
-      connections: number;
-      requests: number;
-    };
+    const after = (await simControl(sim, 'GET', '/_sim/stats')).body as Stats;
 
     expect(after.requests - before.requests).toBe(3);
+    expect(after.calls - before.calls).toBe(2);
     expect(after.connections).toBeGreaterThanOrEqual(before.connections);
     expect(after.connections).toBeGreaterThan(0);
   });
