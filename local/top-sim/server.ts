@@ -200,8 +200,7 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
       if (path === ROUTER && req.method === 'POST') {
         calls += 1;
         await handleRouter(req, res, raw);
-      }
-      else if (path.startsWith('/_sim/')) await handleControl(req, res, path, raw);
+      } else if (path.startsWith('/_sim/')) await handleControl(req, res, path, raw);
       else
         res
           .writeHead(404, { 'content-type': 'application/json' })
