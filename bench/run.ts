@@ -171,17 +171,20 @@ async function simulatorRoundTrips(simUrl: string) {
   console.log(`  connections opened for 10,500 calls: ${stats.connections}`);
 }
 
+/** `npm start` on a free port and its own data folder, with the simulator process as TOP. */
+const stackEnv = (simUrl: string, dataDir: string) => ({
+  PORT: '0',
+  DATA_DIR: dataDir,
+  TOP_GATEWAY_URL: simUrl,
+  TOP_APP_KEY: SIM_DEFAULTS.appKey,
+  TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
+  TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
+});
+
 /** WMS webhooks through `npm start` (gateway, handler, dynalite, the simulator), beside direct calls. */
 async function webhooksThroughTheStack(simUrl: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-stack-'));
-  const stack = await startProcess('local/start.ts', {
-    PORT: '0',
-    DATA_DIR: dataDir,
-    TOP_GATEWAY_URL: simUrl,
-    TOP_APP_KEY: SIM_DEFAULTS.appKey,
-    TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
-    TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
-  });
+  const stack = await startProcess('local/start.ts', stackEnv(simUrl, dataDir));
   try {
     console.log(
       '\nWMS webhooks through the local stack (signed, verified, claimed in dynalite, sent to TOP, recorded)',
@@ -215,12 +218,7 @@ const REFRESH_ORDERS = 10_000;
 async function refreshAtScale(simUrl: string) {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-refresh-'));
   const env = {
-    PORT: '0',
-    DATA_DIR: dataDir,
-    TOP_GATEWAY_URL: simUrl,
-    TOP_APP_KEY: SIM_DEFAULTS.appKey,
-    TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
-    TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
+    ...stackEnv(simUrl, dataDir),
     REFRESH_CALLS_PER_SECOND: '180',
     // Long enough that no order comes due a second time during the measured round.
     REFRESH_INTERVAL_SECONDS: '3600',
