@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from './gateway/body.ts';
 import { LOCAL_ACCOUNT_ID } from './lambda/context.ts';
 
 /** A queue as the local SQS endpoint hands it messages. */
@@ -54,9 +55,10 @@ export async function startLocalAwsServices(options: LocalAwsServicesOptions): P
 }
 
 async function handle(options: LocalAwsServicesOptions, req: IncomingMessage, res: ServerResponse) {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+  const read = await readBody(req);
+  if (read.kind === 'too-large')
+    return answer(res, 413, { __type: 'RequestEntityTooLarge', message: 'too large' });
+  const body = JSON.parse(read.body.toString('utf8') || '{}') as Record<string, unknown>;
   const target = req.headers['x-amz-target'];
   if (target === 'AmazonSQS.SendMessageBatch') {
     const queueName =

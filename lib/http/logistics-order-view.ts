@@ -1,7 +1,5 @@
 import type { TrackedOrder } from '#lib/tracking/order.ts';
-
-const iso = (ms: number | undefined): string | undefined =>
-  ms === undefined ? undefined : new Date(ms).toISOString();
+import { iso } from './operation-response.ts';
 
 /** Where a tracked order can be looked up: the operator API's path. */
 export const logisticsOrderLocation = (id: string): string => `/logistics-orders/${encodeURIComponent(id)}`;

@@ -6,7 +6,8 @@ import { jsonResponse, problemResponse, problemType } from './problem.ts';
 export const operationLocation = (operationId: string): string =>
   `/operations/${encodeURIComponent(operationId)}`;
 
-const iso = (ms: number | undefined): string | undefined =>
+/** An epoch-ms time as ISO 8601 in an answer; absent stays absent. */
+export const iso = (ms: number | undefined): string | undefined =>
   ms === undefined ? undefined : new Date(ms).toISOString();
 
 /**

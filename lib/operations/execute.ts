@@ -1,10 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RetryConfig } from '#lib/config/config.ts';
+import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
 import { callTopApi, type TopApi } from '#lib/top/apis/api.ts';
 import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
 import type { TopClient, TopCredentials } from '#lib/top/client.ts';
-import { TopAuthError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
+import { TopError, TopRateLimitedError } from '#lib/top/errors.ts';
 import { budgetSpent, retryDelayMs } from './backoff.ts';
 import type { Operation, OperationError } from './operation.ts';
 import type { OperationsStore } from './store.ts';
@@ -106,7 +107,22 @@ export async function attemptOperation(
   // TOP calls made so far: a refresh after an auth error makes a second one in this attempt.
   const call = { attempts: operation.attempts };
   try {
-    const result = await callWithOneRefresh(deps, api, operation, credentials, options.deadlineMs, call);
+    const result = await withOneCredentialsRefresh(
+      deps.credentials,
+      credentials,
+      () => credentialsFor(deps.credentials, api, operation),
+      (with_) => {
+        call.attempts += 1;
+        return callTopApi(api, deps.top, with_, operation.request.params as never, {
+          deadlineMs: options.deadlineMs,
+        });
+      },
+      (error) =>
+        deps.log.info('retrying with refreshed TOP credentials', {
+          code: error.code,
+          sub_code: error.subCode,
+        }),
+    );
     const attempts = call.attempts;
     const succeeded = await settle({
       status: 'SUCCEEDED',
@@ -165,32 +181,6 @@ export async function readChecks(
     ordered ? store.lastDelivered(keys) : 0,
   ]);
   return { banUntil, lastDelivered };
-}
-
-/**
- * Calls TOP; after an auth error the secret is refetched once and, if it changed (a session rotated
- * since it was cached), the call is made once more with the new credentials.
- */
-async function callWithOneRefresh(
-  deps: AttemptDeps,
-  api: AnyTopApi,
-  operation: Operation,
-  credentials: TopCredentials,
-  deadlineMs: number,
-  counter: { attempts: number },
-) {
-  const call = (with_: TopCredentials) => {
-    counter.attempts += 1;
-    return callTopApi(api, deps.top, with_, operation.request.params as never, { deadlineMs });
-  };
-  try {
-    return await call(credentials);
-  } catch (error) {
-    if (!(error instanceof TopAuthError) || !(await deps.credentials.refresh().catch(() => false)))
-      throw error;
-    deps.log.info('retrying with refreshed TOP credentials', { code: error.code, sub_code: error.subCode });
-    return call(await credentialsFor(deps.credentials, api, operation));
-  }
 }
 
 async function credentialsFor(

@@ -4,7 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config, WebhookSource } from '#lib/config/config.ts';
 import { secretsManagerSource } from '#lib/credentials/secrets-manager.ts';
-import { type SecretSource, staticSecretSource } from '#lib/credentials/source.ts';
+import { staticSecretSource } from '#lib/credentials/source.ts';
 import { TopCredentialsProvider } from '#lib/credentials/top-credentials.ts';
 import { createLogger, createMetrics } from '#lib/observability/telemetry.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
@@ -29,7 +29,6 @@ export interface Runtime extends AttemptDeps {
   readonly topDeadlineMs: number;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly secrets: SecretSource;
   /** The DynamoDB client the stores share. */
   readonly dynamodb: DynamoDBClient;
   /** The signature verifier of one webhook source. */
@@ -88,7 +87,6 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     logger,
     log: logger,
     metrics: overrides.metrics ?? createMetrics(service),
-    secrets,
     dynamodb,
     verifier(source) {
       let verifier = verifiers.get(source);

@@ -1,4 +1,5 @@
 import { UnknownSellerError } from '#lib/credentials/errors.ts';
+import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
 import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
 import type { OperationsStore } from '#lib/operations/store.ts';
 import { type FindOrderResponse, queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
@@ -84,7 +85,17 @@ export async function refreshOrder(
 
   let response: FindOrderResponse;
   try {
-    response = await queryWithOneRefresh(deps, order, credentials, options.deadlineMs);
+    const current = async () => (await deps.credentials.forSeller(order.seller_id)).credentials;
+    const query = async (with_: TopCredentials) =>
+      (
+        await queryLogisticsOrder(
+          deps.top,
+          with_,
+          { logistics_order_id: order.logistics_order_id },
+          { deadlineMs: options.deadlineMs },
+        )
+      ).response;
+    response = await withOneCredentialsRefresh(deps.credentials, credentials, current, query);
   } catch (error) {
     if (!(error instanceof TopError)) throw error;
     const fields = { kind: error.kind, message: error.message, code: error.code, sub_code: error.subCode };
@@ -141,24 +152,6 @@ export async function refreshOrder(
   }
   const next = at + nextRefreshDelayMs(refreshed.unchanged_refreshes, deps.schedule);
   return save({ ...refreshed, next_refresh_at: next }, changed ? 'changed' : 'unchanged');
-}
-
-// A session rotated since the secret was cached: refetch once and, if it changed, query again.
-async function queryWithOneRefresh(
-  deps: RefreshDeps,
-  order: TrackedOrder,
-  credentials: TopCredentials,
-  deadlineMs: number,
-): Promise<FindOrderResponse> {
-  const query = (with_: TopCredentials) =>
-    queryLogisticsOrder(deps.top, with_, { logistics_order_id: order.logistics_order_id }, { deadlineMs });
-  try {
-    return (await query(credentials)).response;
-  } catch (error) {
-    if (!(error instanceof TopAuthError) || !(await deps.credentials.refresh().catch(() => false)))
-      throw error;
-    return (await query((await deps.credentials.forSeller(order.seller_id)).credentials)).response;
-  }
 }
 
 /** Stops refreshing the order until the seller's secret holds another session. */
