@@ -1,0 +1,82 @@
+import { Validations } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { HouseFunction } from './house-function.ts';
+
+/** The public webhook routes: each function checks the sender's Standard Webhooks signature itself. */
+export const WEBHOOK_ROUTES = {
+  wmsDelivery: { method: HttpMethod.POST, path: '/webhooks/wms/delivery-orders' },
+  storefrontFulfill: { method: HttpMethod.POST, path: '/webhooks/storefront/fulfillments' },
+  tracking: { method: HttpMethod.POST, path: '/webhooks/storefront/logistics-orders' },
+} as const;
+
+/** The operator routes: IAM-authorized (SigV4), served by the operations function. */
+export const OPERATOR_ROUTES = [
+  { method: HttpMethod.GET, path: '/operations/{id}' },
+  { method: HttpMethod.POST, path: '/operations/{id}/replay' },
+  { method: HttpMethod.GET, path: '/logistics-orders/{id}' },
+] as const;
+
+export interface WebhookApiProps {
+  readonly stage: string;
+  readonly webhooks: Record<keyof typeof WEBHOOK_ROUTES, HouseFunction>;
+  readonly operations: HouseFunction;
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * An HTTP API (payload v2, the event the handlers take). REST's extras do not earn their cost here:
+ * request validation would repeat what each function checks against the TOP API's rules (and 401
+ * must come before 400, which only the function knows), and WAF, if wanted, can sit in CloudFront.
+ * Its default stage is throttled and writes JSON access logs.
+ */
+export class WebhookApi extends Construct {
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `top-webhooks-${props.stage}`,
+      description: 'Webhooks from warehouses and storefronts to the Taobao Open Platform; operator API',
+      createDefaultStage: false,
+    });
+    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention });
+    this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit, burstLimit: props.burstLimit },
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs) },
+    });
+
+    for (const [name, route] of Object.entries(WEBHOOK_ROUTES)) {
+      const fn = props.webhooks[name as keyof typeof WEBHOOK_ROUTES];
+      const [added] = this.api.addRoutes({
+        path: route.path,
+        methods: [route.method],
+        integration: new HttpLambdaIntegration(`${name}Integration`, fn),
+      });
+      if (added) {
+        Validations.of(added).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Webhook senders (WMS, storefront) sign each delivery (Standard Webhooks HMAC); the function verifies the signature before anything is stored and answers 401 otherwise. API Gateway cannot check an HMAC over the body.',
+        });
+      }
+    }
+    const operator = new HttpLambdaIntegration('OperationsIntegration', props.operations);
+    const iam = new HttpIamAuthorizer();
+    for (const route of OPERATOR_ROUTES) {
+      this.api.addRoutes({
+        path: route.path,
+        methods: [route.method],
+        integration: operator,
+        authorizer: iam,
+      });
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+  type TableProps,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/** The sparse index of due items, as `lib/operations/table.ts` defines it for both tables. */
+export const DUE_INDEX_NAME = 'due';
+
+/**
+ * The two tables. Both: one string key `pk`, the sparse `due` index (keys only), TTL on
+ * `expires_at`, on-demand, point-in-time recovery, kept when the stack is deleted. The logistics
+ * orders hold the order detail's personal data, so that table is encrypted with a key of ours.
+ */
+export class DataTables extends Construct {
+  readonly operations: Table;
+  readonly logisticsOrders: Table;
+  /** The customer-managed key of the logistics-orders table. */
+  readonly personalDataKey: Key;
+
+  constructor(scope: Construct, id: string, props: { readonly stage: string }) {
+    super(scope, id);
+    this.personalDataKey = new Key(this, 'PersonalDataKey', {
+      description: `top-webhooks ${props.stage}: logistics order details (personal data) at rest`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.operations = dueTable(this, 'Operations', { encryption: TableEncryption.AWS_MANAGED });
+    this.logisticsOrders = dueTable(this, 'LogisticsOrders', {
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.personalDataKey,
+    });
+  }
+}
+
+function dueTable(
+  scope: Construct,
+  id: string,
+  encryption: Pick<TableProps, 'encryption' | 'encryptionKey'>,
+): Table {
+  const table = new Table(scope, id, {
+    partitionKey: { name: 'pk', type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    timeToLiveAttribute: 'expires_at',
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    ...encryption,
+    // Accepted events and tracked orders outlive a stack that is torn down by mistake.
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+  });
+  table.addGlobalSecondaryIndex({
+    indexName: DUE_INDEX_NAME,
+    partitionKey: { name: 'due_shard', type: AttributeType.STRING },
+    sortKey: { name: 'due_at', type: AttributeType.NUMBER },
+    projectionType: ProjectionType.KEYS_ONLY,
+  });
+  return table;
+}

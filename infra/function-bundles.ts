@@ -1,0 +1,47 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { buildApp } from './build-app.ts';
+
+/** One function's bundle, as `cdk synth` stages it for upload. */
+export interface FunctionBundle {
+  /** The service name the function logs and publishes metrics under. */
+  readonly service: string;
+  readonly dir: string;
+  /** The bundle Lambda loads: `<dir>/index.mjs`. */
+  readonly file: string;
+  readonly bytes: number;
+  readonly sourceMapBytes: number;
+}
+
+/**
+ * Synthesizes the app with bundling on into `outdir` (esbuild, locally) and returns each function's
+ * staged bundle: what a deploy would upload, for the bundle test and the benchmark.
+ */
+export async function synthesizeBundles(
+  outdir: string,
+  context: Record<string, unknown> = {},
+): Promise<FunctionBundle[]> {
+  const app = new App({ outdir, context });
+  const stack = buildApp(app);
+  app.synth();
+  return Promise.all(
+    Object.entries(stack.functions).map(async ([service, fn]) => {
+      const dir = join(outdir, `asset.${assetHash(stack, fn.node.defaultChild as CfnFunction)}`);
+      const file = join(dir, 'index.mjs');
+      const [bundle, map] = await Promise.all([stat(file), stat(`${file}.map`)]);
+      return { service, dir, file, bytes: bundle.size, sourceMapBytes: map.size };
+    }),
+  );
+}
+
+// The function's code is the asset `<hash>.zip`; synth staged it as the folder `asset.<hash>`.
+function assetHash(stack: Stack, fn: CfnFunction): string {
+  const code = stack.resolve(fn.code) as { s3Key?: unknown };
+  const key = typeof code.s3Key === 'string' ? code.s3Key : undefined;
+  if (!key?.endsWith('.zip')) {
+    throw new Error(`${(fn as CfnElement).node.path} has no bundled asset (is bundling skipped?)`);
+  }
+  return key.slice(0, -'.zip'.length);
+}

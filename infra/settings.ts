@@ -1,0 +1,119 @@
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import * as z from 'zod';
+
+/** A context value is wrong; raised before any construct is built, naming every bad key. */
+export class StackSettingsError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(`invalid CDK context: ${problems.join('; ')}`);
+    this.name = 'StackSettingsError';
+    this.problems = problems;
+  }
+}
+
+/** Where a secret comes from: an existing one by name or ARN, or one the stack creates. */
+export type SecretSource =
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'arn'; readonly arn: string }
+  | { readonly kind: 'create' };
+
+/** Everything the stack may be told through CDK context (`cdk.json` or `-c key=value`). */
+export interface StackSettings {
+  /** Names the stack and its resources: one deployment per stage and account. */
+  readonly stage: string;
+  readonly topGatewayUrl: string;
+  readonly secrets: {
+    readonly topCredentials: SecretSource;
+    readonly wmsWebhook: SecretSource;
+    readonly storefrontWebhook: SecretSource;
+  };
+  readonly schedules: {
+    /** Minutes between retry-sweeper runs. */
+    readonly sweepMinutes: number;
+    /** Minutes between refresh-dispatcher runs. */
+    readonly dispatchMinutes: number;
+  };
+  readonly api: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly refresh: {
+    /** Worker containers at once (the SQS event source's maximum concurrency). */
+    readonly workers: number;
+    /** TOP calls one worker container makes per second at most. */
+    readonly callsPerSecond: number;
+  };
+  /** Where alarms are sent; none means the alarms only show in CloudWatch. */
+  readonly alarmEmail: string | undefined;
+  readonly logRetentionDays: RetentionDays;
+}
+
+// Context given with `-c` arrives as text; in cdk.json it may be a number.
+const positiveInt = (fallback: number) =>
+  z.coerce.number().int('must be a whole number').positive('must be positive').default(fallback);
+
+const RETENTION_DAYS = Object.values(RetentionDays).filter(
+  (days): days is number => typeof days === 'number' && days > 0,
+);
+
+const secretRef = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .optional()
+  .transform((value): SecretSource => {
+    if (value === undefined) return { kind: 'create' };
+    return value.startsWith('arn:') ? { kind: 'arn', arn: value } : { kind: 'name', name: value };
+  });
+
+const Context = z.object({
+  stage: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, 'must be lower-case letters, digits and dashes, starting with a letter')
+    .default('dev'),
+  topGatewayUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .default('https://eco.taobao.com/router/rest'),
+  topCredentialsSecret: secretRef,
+  wmsWebhookSecret: secretRef,
+  storefrontWebhookSecret: secretRef,
+  sweepMinutes: positiveInt(1),
+  dispatchMinutes: positiveInt(1),
+  apiRateLimit: positiveInt(50),
+  apiBurstLimit: positiveInt(100),
+  // The event source's maximum concurrency is at least 2.
+  refreshWorkers: positiveInt(2).pipe(z.number().min(2, 'must be at least 2').max(1000)),
+  refreshCallsPerSecond: positiveInt(20),
+  alarmEmail: z.email('must be an e-mail address').optional(),
+  logRetentionDays: positiveInt(90).refine((days) => RETENTION_DAYS.includes(days), {
+    message: `must be one of CloudWatch's retention periods (${RETENTION_DAYS.join(', ')})`,
+  }),
+});
+
+/** The context keys this app reads; anything else in context is CDK's own. */
+export const CONTEXT_KEYS = Object.keys(Context.shape);
+
+/** Reads the stack's settings from CDK context; `context` is `(key) => app.node.tryGetContext(key)`. */
+export function readStackSettings(context: (key: string) => unknown): StackSettings {
+  const raw = Object.fromEntries(
+    CONTEXT_KEYS.map((key) => [key, context(key)]).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = Context.safeParse(raw);
+  if (!parsed.success) {
+    throw new StackSettingsError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`),
+    );
+  }
+  const values = parsed.data;
+  return {
+    stage: values.stage,
+    topGatewayUrl: values.topGatewayUrl,
+    secrets: {
+      topCredentials: values.topCredentialsSecret,
+      wmsWebhook: values.wmsWebhookSecret,
+      storefrontWebhook: values.storefrontWebhookSecret,
+    },
+    schedules: { sweepMinutes: values.sweepMinutes, dispatchMinutes: values.dispatchMinutes },
+    api: { rateLimit: values.apiRateLimit, burstLimit: values.apiBurstLimit },
+    refresh: { workers: values.refreshWorkers, callsPerSecond: values.refreshCallsPerSecond },
+    alarmEmail: values.alarmEmail,
+    logRetentionDays: values.logRetentionDays as RetentionDays,
+  };
+}

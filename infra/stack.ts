@@ -1,0 +1,201 @@
+import { type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Construct } from 'constructs';
+import { nameTable, useEventBus, useQueueForSending, useSecret, useTable } from './constructs/access.ts';
+import { HouseFunction } from './constructs/house-function.ts';
+import { WebhookApi } from './constructs/http-api.ts';
+import { Monitoring } from './constructs/monitoring.ts';
+import { RefreshQueue } from './constructs/refresh-queue.ts';
+import { FunctionSecrets } from './constructs/secrets.ts';
+import { DataTables, DUE_INDEX_NAME } from './constructs/tables.ts';
+import type { StackSettings } from './settings.ts';
+
+export interface TopWebhooksStackProps extends StackProps {
+  readonly settings: StackSettings;
+}
+
+const WORKER_TIMEOUT = Duration.seconds(60);
+// Refresh messages taken from SQS at once by one worker invocation.
+const WORKER_BATCH_SIZE = 10;
+
+/**
+ * The whole system in one stack: the HTTP API and its seven functions, the two tables, the secrets,
+ * the schedules, the refresh queue and status-event bus, alarms and a dashboard. Each function is
+ * granted only the table actions, secrets, queue and bus it uses (see `constructs/access.ts`).
+ */
+export class TopWebhooksStack extends Stack {
+  readonly functions: Readonly<Record<string, HouseFunction>>;
+
+  constructor(scope: Construct, id: string, props: TopWebhooksStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const { stage } = settings;
+    const data = new DataTables(this, 'Data', { stage });
+    const secrets = new FunctionSecrets(this, 'Secrets', { settings });
+    const refresh = new RefreshQueue(this, 'Refresh', { workerTimeout: WORKER_TIMEOUT });
+    const statusEvents = new EventBus(this, 'StatusEvents', { eventBusName: `top-webhooks-${stage}-status` });
+
+    const fn = (id: string, entry: string, description: string, timeout: Duration) =>
+      new HouseFunction(this, id, {
+        entry,
+        description,
+        timeout,
+        logRetention: settings.logRetentionDays,
+        environment: { TOP_GATEWAY_URL: settings.topGatewayUrl },
+      });
+
+    const wmsDelivery = fn(
+      'WmsDelivery',
+      'functions/wms-delivery/index.ts',
+      'WMS webhook → tmall.ovs.delivery.order.info.send',
+      Duration.seconds(15),
+    );
+    const storefrontFulfill = fn(
+      'StorefrontFulfill',
+      'functions/storefront-fulfill/index.ts',
+      'Storefront webhook → aliexpress.solution.order.fulfill',
+      Duration.seconds(15),
+    );
+    const tracking = fn(
+      'Tracking',
+      'functions/tracking/index.ts',
+      'Storefront webhook: start tracking a logistics order',
+      Duration.seconds(10),
+    );
+    const operations = fn(
+      'Operations',
+      'functions/operations/index.ts',
+      'Operator API: operations, replay, tracked orders',
+      Duration.seconds(15),
+    );
+    const retrySweeper = fn(
+      'RetrySweeper',
+      'functions/retry-sweeper/index.ts',
+      'Scheduled: retries due operations from the outbox',
+      Duration.minutes(2),
+    );
+    const refreshDispatcher = fn(
+      'RefreshDispatcher',
+      'functions/refresh-dispatcher/index.ts',
+      'Scheduled: hands due logistics orders to the refresh workers',
+      Duration.minutes(1),
+    );
+    const refreshWorker = fn(
+      'RefreshWorker',
+      'functions/refresh-worker/index.ts',
+      'SQS: refreshes logistics orders through aliexpress.local.logistics.order.info.query',
+      WORKER_TIMEOUT,
+    );
+
+    // What each function does with the operations table (the outbox, the ban, the guards).
+    const attempts = { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] } as const;
+    useTable(wmsDelivery, 'OPERATIONS_TABLE', data.operations, attempts);
+    useTable(storefrontFulfill, 'OPERATIONS_TABLE', data.operations, attempts);
+    useTable(operations, 'OPERATIONS_TABLE', data.operations, attempts);
+    useTable(retrySweeper, 'OPERATIONS_TABLE', data.operations, { ...attempts, queryIndex: DUE_INDEX_NAME });
+    nameTable(tracking, 'OPERATIONS_TABLE', data.operations);
+    // The refresh reads the shared TOP ban; the worker also extends it.
+    useTable(refreshDispatcher, 'OPERATIONS_TABLE', data.operations, { items: ['GetItem'] });
+    useTable(refreshWorker, 'OPERATIONS_TABLE', data.operations, { items: ['GetItem', 'PutItem'] });
+
+    // And with the logistics-orders table.
+    useTable(tracking, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem', 'PutItem'] });
+    useTable(operations, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem'] });
+    useTable(refreshDispatcher, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, {
+      items: ['GetItem', 'UpdateItem', 'DeleteItem'],
+      queryIndex: DUE_INDEX_NAME,
+    });
+    useTable(refreshWorker, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, {
+      items: ['GetItem', 'PutItem'],
+    });
+
+    // Secrets: every function reads the TOP credentials (to call TOP, to know the sellers, to see a
+    // rotated session); a webhook function reads its own source's signing secret only.
+    for (const each of [
+      wmsDelivery,
+      storefrontFulfill,
+      tracking,
+      operations,
+      retrySweeper,
+      refreshDispatcher,
+      refreshWorker,
+    ]) {
+      useSecret(each, 'TOP_CREDENTIALS_SECRET_ID', secrets.topCredentials);
+    }
+    useSecret(wmsDelivery, 'WMS_WEBHOOK_SECRET_ID', secrets.wmsWebhook);
+    useSecret(storefrontFulfill, 'STOREFRONT_WEBHOOK_SECRET_ID', secrets.storefrontWebhook);
+    useSecret(tracking, 'STOREFRONT_WEBHOOK_SECRET_ID', secrets.storefrontWebhook);
+
+    // The refresh: dispatcher → SQS → worker → EventBridge.
+    useQueueForSending(refreshDispatcher, 'REFRESH_QUEUE_URL', refresh.queue);
+    // A dispatched order is held for one visibility timeout: SQS redelivers before it is due again.
+    refreshDispatcher.addEnvironment('REFRESH_LEASE_SECONDS', String(refresh.visibilityTimeout.toSeconds()));
+    useEventBus(refreshWorker, 'STATUS_EVENT_BUS_NAME', statusEvents);
+    refreshWorker.addEnvironment('REFRESH_CALLS_PER_SECOND', String(settings.refresh.callsPerSecond));
+    refreshWorker.addEventSource(
+      new SqsEventSource(refresh.queue, {
+        batchSize: WORKER_BATCH_SIZE,
+        reportBatchItemFailures: true,
+        // With the per-container pace, this caps the refresh's calls to TOP.
+        maxConcurrency: settings.refresh.workers,
+      }),
+    );
+
+    // The schedules. A missed tick is not retried: the next one comes within minutes.
+    const schedule = (id: string, target: HouseFunction, minutes: number, description: string) => {
+      const role = new Role(this, `${id}Role`, {
+        assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+        }),
+      });
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(target.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason:
+          "Lambda's invoke grant also names the function's versions and aliases (ARN:*); the role can invoke this one function only.",
+      });
+      return new Schedule(this, id, {
+        schedule: ScheduleExpression.rate(Duration.minutes(minutes)),
+        target: new LambdaInvoke(target, { role, retryAttempts: 0, maxEventAge: Duration.minutes(1) }),
+        description,
+      });
+    };
+    schedule('SweepSchedule', retrySweeper, settings.schedules.sweepMinutes, 'Runs the retry sweeper');
+    schedule(
+      'DispatchSchedule',
+      refreshDispatcher,
+      settings.schedules.dispatchMinutes,
+      'Runs the refresh dispatcher',
+    );
+
+    const api = new WebhookApi(this, 'Api', {
+      stage,
+      webhooks: { wmsDelivery, storefrontFulfill, tracking },
+      operations,
+      rateLimit: settings.api.rateLimit,
+      burstLimit: settings.api.burstLimit,
+      logRetention: settings.logRetentionDays,
+    });
+
+    this.functions = {
+      'wms-delivery': wmsDelivery,
+      'storefront-fulfill': storefrontFulfill,
+      tracking,
+      operations,
+      'retry-sweeper': retrySweeper,
+      'refresh-dispatcher': refreshDispatcher,
+      'refresh-worker': refreshWorker,
+    };
+    new Monitoring(this, 'Monitoring', {
+      stage,
+      functions: this.functions,
+      api: api.api,
+      refreshQueue: refresh.queue,
+      refreshDeadLetters: refresh.deadLetters,
+      alarmEmail: settings.alarmEmail,
+    });
+  }
+}

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { readStackSettings, StackSettingsError } from '#infra/settings.ts';
+
+const from = (context: Record<string, unknown>) => readStackSettings((key) => context[key]);
+
+describe('readStackSettings', () => {
+  it('gives a dev stage with created secrets, one-minute schedules and no alarm e-mail when told nothing', () => {
+    const settings = from({});
+    expect(settings).toMatchObject({
+      stage: 'dev',
+      topGatewayUrl: 'https://eco.taobao.com/router/rest',
+      secrets: {
+        topCredentials: { kind: 'create' },
+        wmsWebhook: { kind: 'create' },
+        storefrontWebhook: { kind: 'create' },
+      },
+      schedules: { sweepMinutes: 1, dispatchMinutes: 1 },
+      refresh: { workers: 2, callsPerSecond: 20 },
+      alarmEmail: undefined,
+      logRetentionDays: 90,
+    });
+  });
+
+  it('reads `-c key=value` text as numbers, and a secret as a name or, when it starts with arn:, an ARN', () => {
+    const arn = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:wms-AbCdEf';
+    const settings = from({
+      stage: 'prod',
+      topGatewayUrl: 'https://api.taobao.com/router/rest',
+      topCredentialsSecret: 'shared/top-credentials',
+      wmsWebhookSecret: arn,
+      sweepMinutes: '5',
+      dispatchMinutes: '2',
+      refreshWorkers: '4',
+      refreshCallsPerSecond: '10',
+      alarmEmail: 'ops@example.com',
+      logRetentionDays: '30',
+    });
+    expect(settings.secrets).toEqual({
+      topCredentials: { kind: 'name', name: 'shared/top-credentials' },
+      wmsWebhook: { kind: 'arn', arn },
+      storefrontWebhook: { kind: 'create' },
+    });
+    expect(settings.schedules).toEqual({ sweepMinutes: 5, dispatchMinutes: 2 });
+    expect(settings.refresh).toEqual({ workers: 4, callsPerSecond: 10 });
+    expect(settings.alarmEmail).toBe('ops@example.com');
+    expect(settings.logRetentionDays).toBe(30);
+  });
+
+  it('names every bad key at once', () => {
+    let error: unknown;
+    try {
+      from({
+        stage: 'Prod_1',
+        topGatewayUrl: 'http://eco.taobao.com/router/rest',
+        sweepMinutes: '0',
+        refreshWorkers: '1',
+        alarmEmail: 'ops',
+        logRetentionDays: '45',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StackSettingsError);
+    const problems = (error as StackSettingsError).problems.join('\n');
+    for (const key of [
+      'stage',
+      'topGatewayUrl',
+      'sweepMinutes',
+      'refreshWorkers',
+      'alarmEmail',
+      'logRetentionDays',
+    ]) {
+      expect(problems).toContain(key);
+    }
+  });
+
+  it('treats an empty value as not given', () => {
+    expect(from({ alarmEmail: '', topCredentialsSecret: '' })).toMatchObject({
+      alarmEmail: undefined,
+      secrets: { topCredentials: { kind: 'create' } },
+    });
+  });
+});
