@@ -1,0 +1,168 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the synthesized template is untyped JSON; the assertions check its shape.
+import { describe, expect, it } from 'vitest';
+import { logicalIdOf, resourcesOf, synthStack } from '#test/helpers/cdk.ts';
+
+const { stack, template } = synthStack();
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: Record<string, unknown>;
+}
+
+const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+const policies = Object.values(resourcesOf(template, 'AWS::IAM::Policy')).map((p) => p.Properties as any);
+
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(service: string): Statement[] {
+  const fn = stack.functions[service];
+  if (!fn) throw new Error(`no function ${service}`);
+  const roleId = logicalIdOf(stack, fn.role as never);
+  return policies
+    .filter((p) => p.Roles.some((r: any) => r.Ref === roleId))
+    .flatMap((p) => p.PolicyDocument.Statement as Statement[]);
+}
+
+const tableIds = Object.fromEntries(
+  ['Operations', 'LogisticsOrders'].map((name) => [
+    name,
+    Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).find((id) => id.startsWith(`Data${name}`)),
+  ]),
+) as Record<'Operations' | 'LogisticsOrders', string>;
+
+/** The DynamoDB actions a function may take, by table, with Query by index. */
+function dynamoAccess(service: string): Record<string, string[]> {
+  const access: Record<string, string[]> = {};
+  for (const statement of statementsOf(service)) {
+    const actions = list(statement.Action).filter((a) => a.startsWith('dynamodb:'));
+    if (actions.length === 0) continue;
+    for (const resource of list(statement.Resource as any)) {
+      const text = JSON.stringify(resource);
+      const table = Object.entries(tableIds).find(([, id]) => text.includes(id))?.[0] ?? text;
+      const index = /\/index\/(\w+)/.exec(text)?.[1];
+      const key = index ? `${table}/index/${index}` : table;
+      access[key] = [...(access[key] ?? []), ...actions.map((a) => a.slice('dynamodb:'.length))].sort();
+    }
+  }
+  return access;
+}
+
+const ITEM_ACCESS = ['DeleteItem', 'GetItem', 'PutItem', 'UpdateItem'];
+
+describe('what each function may do with the tables', () => {
+  it.each([
+    ['wms-delivery', { Operations: ITEM_ACCESS }],
+    ['storefront-fulfill', { Operations: ITEM_ACCESS }],
+    ['operations', { Operations: ITEM_ACCESS, LogisticsOrders: ['GetItem'] }],
+    ['retry-sweeper', { Operations: ITEM_ACCESS, 'Operations/index/due': ['Query'] }],
+    ['tracking', { LogisticsOrders: ['GetItem', 'PutItem'] }],
+    [
+      'refresh-dispatcher',
+      {
+        Operations: ['GetItem'],
+        LogisticsOrders: ['DeleteItem', 'GetItem', 'UpdateItem'],
+        'LogisticsOrders/index/due': ['Query'],
+      },
+    ],
+    ['refresh-worker', { Operations: ['GetItem', 'PutItem'], LogisticsOrders: ['GetItem', 'PutItem'] }],
+  ])('%s gets exactly the item actions its stores use', (service, expected) => {
+    expect(dynamoAccess(service)).toEqual(expected);
+  });
+
+  it('lets only the functions that use the logistics orders decrypt them, only through DynamoDB', () => {
+    const withKey = Object.keys(stack.functions).filter((service) =>
+      statementsOf(service).some((s) => list(s.Action).includes('kms:Decrypt')),
+    );
+    expect(withKey.sort()).toEqual(['operations', 'refresh-dispatcher', 'refresh-worker', 'tracking']);
+    for (const service of withKey) {
+      for (const statement of statementsOf(service).filter((s) =>
+        list(s.Action).some((a) => a.startsWith('kms:')),
+      )) {
+        expect(statement.Condition).toEqual({
+          StringEquals: {
+            'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+          },
+        });
+      }
+    }
+    // The operator's view only reads: it cannot encrypt.
+    const operatorKms = statementsOf('operations').flatMap((s) =>
+      list(s.Action).filter((a) => a.startsWith('kms:')),
+    );
+    expect(operatorKms.sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+  });
+});
+
+describe('secrets, queue and bus', () => {
+  const secretIds = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret'));
+  const secretsReadBy = (service: string) =>
+    statementsOf(service)
+      .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
+      .flatMap((s) => list(s.Resource as any).map((r: any) => r.Ref as string))
+      .map((ref) => ref.replace(/^Secrets/, '').replace(/[A-F0-9]{8}$/, ''))
+      .sort();
+
+  it('lets each webhook function read its own source’s signing secret and the TOP credentials only', () => {
+    expect(secretIds).toHaveLength(3);
+    expect(secretsReadBy('wms-delivery')).toEqual(['topCredentials', 'wmsWebhook']);
+    expect(secretsReadBy('storefront-fulfill')).toEqual(['storefrontWebhook', 'topCredentials']);
+    expect(secretsReadBy('tracking')).toEqual(['storefrontWebhook', 'topCredentials']);
+    for (const service of ['operations', 'retry-sweeper', 'refresh-dispatcher', 'refresh-worker']) {
+      expect(secretsReadBy(service)).toEqual(['topCredentials']);
+    }
+  });
+
+  it('lets only the dispatcher send to the refresh queue, and only the worker put status events', () => {
+    const allowed = (action: string) =>
+      Object.keys(stack.functions).filter((service) =>
+        statementsOf(service).some((s) => list(s.Action).includes(action)),
+      );
+    expect(allowed('sqs:SendMessage')).toEqual(['refresh-dispatcher']);
+    expect(allowed('events:PutEvents')).toEqual(['refresh-worker']);
+    // Receiving is the event source mapping's, through the worker's role.
+    expect(allowed('sqs:ReceiveMessage')).toEqual(['refresh-worker']);
+  });
+});
+
+describe('every policy in the stack', () => {
+  const statements = policies.flatMap((p) => p.PolicyDocument.Statement as Statement[]);
+  const DATA_SERVICES = /^(dynamodb|sqs|secretsmanager|events|kms|logs):/;
+
+  it('names data actions one by one, never with a wildcard', () => {
+    const wildcards = statements
+      .flatMap((s) => list(s.Action))
+      .filter((action) => DATA_SERVICES.test(action) && action.includes('*'));
+    expect(wildcards).toEqual([]);
+  });
+
+  it('never grants a data action on every resource', () => {
+    const open = statements.filter(
+      (s) => list(s.Action).some((a) => DATA_SERVICES.test(a)) && list(s.Resource as any).includes('*'),
+    );
+    expect(open).toEqual([]);
+  });
+
+  it('lets each function write to its own log group only', () => {
+    for (const [service, fn] of Object.entries(stack.functions)) {
+      const logs = statementsOf(service).filter((s) => list(s.Action).some((a) => a.startsWith('logs:')));
+      const logGroupId = (
+        template.toJSON().Resources[logicalIdOf(stack, fn)].Properties.LoggingConfig.LogGroup as any
+      ).Ref;
+      expect(logs.map((s) => s.Resource)).toEqual([{ 'Fn::GetAtt': [logGroupId, 'Arn'] }]);
+    }
+  });
+
+  it('lets each schedule invoke its own function only', () => {
+    const scheduleRoles = policies.filter((p) => p.Roles.some((r: any) => /ScheduleRole/.test(r.Ref)));
+    expect(scheduleRoles).toHaveLength(2);
+    for (const policy of scheduleRoles) {
+      const [statement] = policy.PolicyDocument.Statement as Statement[];
+      expect(statement?.Action).toBe('lambda:InvokeFunction');
+      const targets = new Set(
+        list(statement?.Resource as any).map((r) => JSON.stringify(r).match(/"(\w+)","Arn"/)?.[1]),
+      );
+      expect(targets.size).toBe(1);
+    }
+  });
+});

@@ -1,0 +1,50 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: the synthesized template is untyped JSON; the assertions check its shape.
+import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { nagCheckedApp } from '#test/helpers/cdk.ts';
+
+interface Acknowledgement {
+  readonly id: string;
+  readonly reason: string;
+}
+
+describe('cdk-nag AWS Solutions checks', () => {
+  it('pass for the stack as deployed, every finding left being acknowledged with a reason', () => {
+    const { app, stack } = nagCheckedApp();
+    expect(() => app.synth()).not.toThrow();
+
+    const acknowledged = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>)
+      .flatMap((resource) => (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Acknowledgement[])
+      .filter((ack) => ack.id.startsWith('AwsSolutions-'));
+    // The acknowledgement is written to each resource under the construct it was made on.
+    expect(new Set(acknowledged.map((ack) => ack.id.replace(/\[.*$/, '')))).toEqual(
+      new Set(['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4']),
+    );
+    for (const ack of acknowledged) expect(ack.reason.length).toBeGreaterThan(40);
+  });
+
+  it('pass with imported secrets and an alarm e-mail as well', () => {
+    const { app } = nagCheckedApp({
+      topCredentialsSecret: 'shared/top',
+      wmsWebhookSecret: 'shared/wms',
+      storefrontWebhookSecret: 'shared/storefront',
+      alarmEmail: 'ops@example.com',
+    });
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('fail the synth on a finding nobody acknowledged', () => {
+    const { app, stack } = nagCheckedApp();
+    new Queue(stack, 'Unchecked', { enforceSSL: false });
+    expect(() => app.synth()).toThrow(/AwsSolutions-SQS4/);
+  });
+
+  it('let one acknowledged finding through, and only that one', () => {
+    const { app, stack } = nagCheckedApp();
+    const queue = new Queue(stack, 'Unchecked', { enforceSSL: true });
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'a test queue without a DLQ' });
+    expect(() => app.synth()).not.toThrow();
+  });
+});
