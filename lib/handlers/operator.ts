@@ -4,7 +4,12 @@ import { errorResponse } from '#lib/http/error-response.ts';
 import { logisticsOrderView } from '#lib/http/logistics-order-view.ts';
 import { operationResponse, operationView } from '#lib/http/operation-response.ts';
 import { jsonResponse, problemResponse, problemType } from '#lib/http/problem.ts';
-import { countOutcome, outcomeOf } from '#lib/observability/telemetry.ts';
+import {
+  countOutcome,
+  countTopAuthErrors,
+  endedOnAuthError,
+  outcomeOf,
+} from '#lib/observability/telemetry.ts';
 import { OperationNotFoundError } from '#lib/operations/errors.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
 import { replayOperation } from '#lib/operations/replay.ts';
@@ -54,6 +59,7 @@ export function operatorHandler(deps: OperatorHandlerDeps): HttpHandler {
         const operation = await replayOperation(deps, operationId, () => context.getRemainingTimeInMillis());
         logger.info('operation replayed', operationLogFields(operation));
         countOutcome(metrics, outcomeOf(operation.status));
+        if (endedOnAuthError(operation)) countTopAuthErrors(metrics);
         return operationResponse(operation);
       }
       return problemResponse({ type: 'about:blank', title: 'Not Found', status: 404 });

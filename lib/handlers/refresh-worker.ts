@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
+import { countTopAuthErrors } from '#lib/observability/telemetry.ts';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
 import { ContainerBanClock } from '#lib/tracking/ban-clock.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
@@ -52,6 +53,8 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
           return undefined;
         });
         if (outcome) metrics.addMetric(METRICS[outcome], MetricUnit.Count, 1);
+        // Parked: TOP refused the seller's session, or the seller left the secret.
+        if (outcome === 'parked') countTopAuthErrors(metrics);
       }
     };
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, queue.length) }, work));

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { countOutcome, outcomeOf } from '#lib/observability/telemetry.ts';
+import { countOutcome, countTopAuthErrors, outcomeOf } from '#lib/observability/telemetry.ts';
 import type { OperationStatus } from '#lib/operations/operation.ts';
 import { type SweepDeps, type SweepReport, sweepDueOperations } from '#lib/operations/sweep.ts';
 import { describeError } from './log-fields.ts';
@@ -21,6 +21,7 @@ export function sweeperHandler(deps: SweeperHandlerDeps) {
       for (const [status, count] of Object.entries(report.outcomes)) {
         countOutcome(metrics, outcomeOf(status as OperationStatus), count);
       }
+      countTopAuthErrors(metrics, report.authErrors);
       if (report.attempted > 0 || report.banned) logger.info('sweep finished', { ...report });
       return report;
     } catch (error) {

@@ -5,7 +5,13 @@ import { type AcceptDeps, acceptWebhook } from '#lib/flows/accept.ts';
 import type { WebhookFlow } from '#lib/flows/flow.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { operationResponse } from '#lib/http/operation-response.ts';
-import { countOutcome, type Outcome, outcomeOf } from '#lib/observability/telemetry.ts';
+import {
+  countOutcome,
+  countTopAuthErrors,
+  endedOnAuthError,
+  type Outcome,
+  outcomeOf,
+} from '#lib/observability/telemetry.ts';
 import { describeError, operationIdOf, operationLogFields } from './log-fields.ts';
 
 export interface WebhookHandlerDeps extends AcceptDeps {
@@ -34,6 +40,7 @@ export function webhookHandler(flow: WebhookFlow, deps: WebhookHandlerDeps): Htt
         context.getRemainingTimeInMillis(),
       );
       outcome = replayed ? 'replayed' : outcomeOf(operation.status);
+      if (!replayed && endedOnAuthError(operation)) countTopAuthErrors(metrics);
       const response = operationResponse(operation, { replayed });
       logger.info('webhook handled', {
         outcome,

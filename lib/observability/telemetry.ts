@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { ErrorOutcome } from '#lib/http/error-response.ts';
-import type { OperationStatus } from '#lib/operations/operation.ts';
+import type { Operation, OperationStatus } from '#lib/operations/operation.ts';
 
 export const METRICS_NAMESPACE = 'TopWebhooks';
 
@@ -67,3 +67,17 @@ export function outcomeOf(status: OperationStatus): Outcome {
 export function countOutcome(metrics: Metrics, outcome: Outcome, count = 1): void {
   metrics.addMetric(METRIC_NAMES[outcome], MetricUnit.Count, count);
 }
+
+/**
+ * TOP refused our credentials (26/27/44, after the one refetch) or they could not be read: an
+ * operator must rotate the app key or a seller's session. Alarmed on in every function.
+ */
+export const TOP_AUTH_ERROR_METRIC = 'TopAuthError';
+
+export function countTopAuthErrors(metrics: Metrics, count = 1): void {
+  if (count > 0) metrics.addMetric(TOP_AUTH_ERROR_METRIC, MetricUnit.Count, count);
+}
+
+/** The attempt that settled `operation` ended on the TOP credentials. */
+export const endedOnAuthError = (operation: Pick<Operation, 'status' | 'last_error'>): boolean =>
+  operation.status !== 'SUCCEEDED' && operation.last_error?.kind === 'auth';

@@ -17,6 +17,8 @@ export interface SweepReport {
   /** Due operations another invocation took first. */
   readonly skipped: number;
   readonly outcomes: Partial<Record<OperationStatus, number>>;
+  /** Attempts that ended on the TOP credentials (refused, or unreadable). */
+  readonly authErrors: number;
 }
 
 // Time kept back at the end of the invocation: an attempt is not started without it.
@@ -33,7 +35,9 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
   const outcomes: Partial<Record<OperationStatus, number>> = {};
   let attempted = 0;
   let skipped = 0;
-  if ((await deps.store.banUntil()) > now()) return { banned: true, attempted, skipped, outcomes };
+  let authErrors = 0;
+  if ((await deps.store.banUntil()) > now())
+    return { banned: true, attempted, skipped, outcomes, authErrors };
 
   let rateLimited = false;
   const hasTime = () => remainingMs() > STOP_RESERVE_MS + deps.topDeadlineMs && !rateLimited;
@@ -55,6 +59,7 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
           deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
         });
         outcomes[settled.status] = (outcomes[settled.status] ?? 0) + 1;
+        if (settled.status !== 'SUCCEEDED' && settled.last_error?.kind === 'auth') authErrors++;
         if (settled.last_error?.kind === 'rate_limited' && settled.status === 'PENDING_RETRY')
           rateLimited = true;
       }
@@ -62,5 +67,5 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, due.length) }, worker));
     if (takenThisPage === 0) break;
   }
-  return { banned: false, attempted, skipped, outcomes };
+  return { banned: false, attempted, skipped, outcomes, authErrors };
 }

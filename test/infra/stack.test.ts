@@ -2,6 +2,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { type LoadConfigOptions, loadConfig } from '#lib/config/config.ts';
+import { METRICS_NAMESPACE, metricName, TOP_AUTH_ERROR_METRIC } from '#lib/observability/telemetry.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { logicalIdOf, resourcesOf, synthStack } from '#test/helpers/cdk.ts';
@@ -275,10 +276,16 @@ describe('the alarms and the dashboard', () => {
       : (alarm.Metrics ?? []).flatMap((m: any) => (m.MetricStat ? [m.MetricStat.Metric.MetricName] : []));
 
   it('watch DEAD operations and TOP auth errors from every function, and the refresh DLQ', () => {
-    const dead = alarms.find((a) => metricNames(a).includes('Dead'));
-    expect(new Set(metricNames(dead))).toEqual(new Set(['Dead']));
-    expect(dead.Metrics.filter((m: any) => m.MetricStat)).toHaveLength(7);
-    expect(alarms.some((a) => metricNames(a).includes('TopAuthError'))).toBe(true);
+    // The names the functions publish under (lib/observability/telemetry.ts).
+    for (const name of [metricName('dead'), TOP_AUTH_ERROR_METRIC]) {
+      const alarm = alarms.find((a) => metricNames(a).includes(name));
+      expect(new Set(metricNames(alarm))).toEqual(new Set([name]));
+      const services = alarm.Metrics.filter((m: any) => m.MetricStat).map((m: any) => m.MetricStat.Metric);
+      expect(services.map((m: any) => m.Dimensions[0].Value).sort()).toEqual(
+        Object.keys(COLD_START_OPTIONS).sort(),
+      );
+      for (const metric of services) expect(metric.Namespace).toBe(METRICS_NAMESPACE);
+    }
     expect(alarms.some((a) => metricNames(a).includes('ApproximateNumberOfMessagesVisible'))).toBe(true);
   });
 
