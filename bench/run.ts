@@ -19,6 +19,7 @@ import { LOCAL_DEFAULTS } from '#local/settings.ts';
 import { logisticsOrderDetail } from '#local/top-sim/logistics-orders.ts';
 import { SIM_DEFAULTS } from '#local/top-sim/settings.ts';
 import { successBody } from '#local/top-sim/wire.ts';
+import { bundleFigures } from './bundles.ts';
 
 const credentials = { appKey: SIM_DEFAULTS.appKey, appSecret: SIM_DEFAULTS.appSecret };
 
@@ -98,8 +99,8 @@ async function roundTrips(url: string, calls: number, concurrency: number) {
   });
 }
 
-// `npm run bench -- refresh` runs only the named parts: client, round-trips, webhooks, refresh.
-const PARTS = ['client', 'round-trips', 'webhooks', 'refresh'] as const;
+// `npm run bench -- refresh` runs only the named parts: client, round-trips, webhooks, refresh, bundles.
+const PARTS = ['client', 'round-trips', 'webhooks', 'refresh', 'bundles'] as const;
 const asked = process.argv.slice(2);
 const unknown = asked.filter((part) => !(PARTS as readonly string[]).includes(part));
 if (unknown.length > 0)
@@ -108,6 +109,7 @@ const runs = (part: (typeof PARTS)[number]) => asked.length === 0 || asked.inclu
 
 async function main() {
   if (runs('client')) clientCpu();
+  if (runs('bundles')) await bundleFigures();
   if (!runs('round-trips') && !runs('webhooks') && !runs('refresh')) return;
   const sim = await startProcess('local/top-sim/main.ts', { TOP_SIM_PORT: '0' });
   try {
