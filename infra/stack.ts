@@ -1,4 +1,4 @@
-import { type CfnElement, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { type CfnElement, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -189,6 +189,16 @@ export class TopWebhooksStack extends Stack {
       'refresh-dispatcher': refreshDispatcher,
       'refresh-worker': refreshWorker,
     };
+    // What an operator needs after a deploy (README "Deploy").
+    new CfnOutput(this, 'ApiUrl', {
+      value: api.api.apiEndpoint,
+      description: 'Base URL of the webhooks and operator API',
+    });
+    new CfnOutput(this, 'TopCredentialsSecretId', { value: secrets.topCredentials.id });
+    new CfnOutput(this, 'WmsWebhookSecretId', { value: secrets.wmsWebhook.id });
+    new CfnOutput(this, 'StorefrontWebhookSecretId', { value: secrets.storefrontWebhook.id });
+    new CfnOutput(this, 'RefreshDeadLetterQueueArn', { value: refresh.deadLetters.queueArn });
+    new CfnOutput(this, 'RetrySweeperLogGroup', { value: retrySweeper.logGroup.logGroupName });
     new Monitoring(this, 'Monitoring', {
       stage,
       functions: this.functions,

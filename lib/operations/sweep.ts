@@ -60,6 +60,16 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
         });
         outcomes[settled.status] = (outcomes[settled.status] ?? 0) + 1;
         if (settled.status !== 'SUCCEEDED' && settled.last_error?.kind === 'auth') authErrors++;
+        if (settled.status === 'DEAD') {
+          // The id an operator replays, once the cause is fixed (README "Deploy").
+          deps.log.warn('operation is DEAD', {
+            operation_id: settled.operation_id,
+            attempts: settled.attempts,
+            error_kind: settled.last_error?.kind,
+            error_code: settled.last_error?.code,
+            error_sub_code: settled.last_error?.sub_code,
+          });
+        }
         if (settled.last_error?.kind === 'rate_limited' && settled.status === 'PENDING_RETRY')
           rateLimited = true;
       }

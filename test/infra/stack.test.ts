@@ -308,3 +308,18 @@ describe('the alarms and the dashboard', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'top-webhooks-dev' });
   });
 });
+
+describe('the outputs', () => {
+  it('give the API URL, the secret ids, the refresh DLQ and the sweeper log group', () => {
+    for (const name of [
+      'ApiUrl',
+      'TopCredentialsSecretId',
+      'WmsWebhookSecretId',
+      'StorefrontWebhookSecretId',
+      'RefreshDeadLetterQueueArn',
+      'RetrySweeperLogGroup',
+    ]) {
+      template.hasOutput(name, {});
+    }
+  });
+});
