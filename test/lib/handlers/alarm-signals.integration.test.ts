@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { TOP_AUTH_ERROR_METRIC } from '#lib/observability/telemetry.ts';
 import { mockSecretsManager } from '#test/helpers/secrets-manager.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
@@ -13,7 +13,7 @@ import {
   webhookHarness,
 } from '#test/helpers/webhook-harness.ts';
 
-// The alarm "TOP auth errors" sums this metric over the functions (infra/constructs/monitoring.ts).
+// What the alarms (infra/constructs/monitoring.ts) and the operator's redrive (README "Deploy") read.
 const TOP_ID = 'top-webhooks/top-credentials';
 const SESSION = 'session-shop-1';
 const EXPIRED_SESSION = 'session-shop-1-expired';
@@ -34,9 +34,10 @@ function putSecrets(session: string): void {
   sm.put('storefront', STOREFRONT_SECRET);
 }
 
-const harness = () =>
+const harness = (env: Record<string, string> = {}, service = 'auth-test') =>
   webhookHarness(parts.dynamo, parts.sim, {
     env: {
+      ...env,
       TOP_APP_KEY: '',
       TOP_APP_SECRET: '',
       TOP_SESSION: '',
@@ -48,9 +49,9 @@ const harness = () =>
     },
     overrides: {
       secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
-      ...loudTelemetry('auth-test'),
+      ...loudTelemetry(service),
     },
-    service: 'auth-test',
+    service,
   });
 
 let stdout: ReturnType<typeof captureStdout> | undefined;
@@ -92,5 +93,40 @@ describe('the TopAuthError metric', () => {
     expect((await stack.deliverStorefront(body, { id: 'msg_7102' })).status).toBe(200);
     expect(stdout.lines().some((line) => line.includes('"_aws"'))).toBe(true);
     expect(authErrorCounts(stdout.lines())).toEqual([]);
+  });
+});
+
+describe('an operation that goes DEAD in the sweeper', () => {
+  it('is logged with its id, attempts and error kind, for the operator to replay', async () => {
+    const printed: string[] = [];
+    let warnings: MockInstance | undefined;
+    putSecrets(SESSION);
+    const stack = await harness({ RETRY_MAX_ATTEMPTS: '2' }, 'dead-test');
+    parts.sim.faults.set([{ type: 'isp' }]);
+    try {
+      const accepted = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '7103' }) });
+      expect(accepted.status).toBe(202);
+      stack.clock.now += 86_400_000;
+      // Warnings go to stderr, as console.warn does.
+      warnings = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        printed.push(...String(chunk).split('\n').filter(Boolean));
+        return true;
+      });
+      expect(await stack.sweep()).toMatchObject({ outcomes: { DEAD: 1 } });
+    } finally {
+      warnings?.mockRestore();
+      parts.sim.faults.set([]);
+    }
+    const dead = printed
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((record) => record.message === 'operation is DEAD');
+    expect(dead).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        operation_id: expect.stringMatching(/\S/),
+        attempts: 2,
+        error_kind: 'transient',
+      }),
+    ]);
   });
 });
