@@ -206,7 +206,8 @@ describe('personal data in webhook bodies never reaches a log line', () => {
     expect(run.response.body.last_error).toMatchObject({ kind: 'auth', code: 27 });
     expectNoPersonalData(run.raw);
     expectCorrelated(run.logs, run.id, run.response);
-    expect(run.metrics).toEqual([['PendingRetry']]);
+    // TOP refused the session: the attempt also counts toward the TopAuthErrors alarm.
+    expect(run.metrics).toEqual([['TopAuthError', 'PendingRetry']]);
   });
 
   it.each([
