@@ -105,11 +105,11 @@ describe('an operation that goes DEAD in the sweeper', () => {
     putSecrets(SESSION);
     const stack = await harness({ RETRY_MAX_ATTEMPTS: '2' }, 'dead-test');
     parts.sim.faults.set([{ type: 'isp' }]);
+    stdout = captureStdout();
     try {
       const accepted = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '7103' }) });
       expect(accepted.status).toBe(202);
       stack.clock.now += 86_400_000;
-      stdout = captureStdout();
       // Warnings go to stderr, as console.warn does.
       warnings = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
         printed.push(...String(chunk).split('\n').filter(Boolean));
@@ -152,10 +152,10 @@ describe('a seller whose orders the refresh worker parks', () => {
         ...loudTelemetry('refresh-test'),
       },
     });
+    stdout = captureStdout();
     try {
       await tracking.track({ seller_id: 'shop-1', logistics_order_id: 'BP-AUTH-1' });
       await tracking.track({ seller_id: 'shop-1', logistics_order_id: 'BP-AUTH-2' });
-      stdout = captureStdout();
       await tracking.round();
       expect((await tracking.view('BP-AUTH-1')).body).toMatchObject({ parked: { code: 27 } });
       expect(authErrorCounts(stdout.lines())).toEqual([1, 1]);
