@@ -4,6 +4,26 @@ import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from './build-app.ts';
 
+/**
+ * What a bundle's cold start reads, to load it outside AWS (the bundle test, the benchmark). Nothing
+ * is called while a module loads, so the values only have to be well-formed.
+ */
+export const BUNDLE_LOAD_ENVIRONMENT: Readonly<Record<string, string>> = {
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'load-only',
+  AWS_SECRET_ACCESS_KEY: 'load-only',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  OPERATIONS_TABLE: 'operations',
+  LOGISTICS_ORDERS_TABLE: 'logistics-orders',
+  TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
+  TOP_CREDENTIALS_SECRET_ID: 'top-credentials',
+  WMS_WEBHOOK_SECRET_ID: 'wms',
+  STOREFRONT_WEBHOOK_SECRET_ID: 'storefront',
+  REFRESH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/refresh',
+  STATUS_EVENT_BUS_NAME: 'status',
+};
+
 /** One function's bundle, as `cdk synth` stages it for upload. */
 export interface FunctionBundle {
   /** The service name the function logs and publishes metrics under. */

@@ -31,3 +31,24 @@ export function mockSecretsManager() {
     },
   };
 }
+
+/**
+ * The environment of the functions as deployed: every secret read from Secrets Manager by id, none
+ * from the environment. Blank means unset, so a harness's local values give way to the ids.
+ */
+export function secretIdsEnv(ids: {
+  readonly topCredentials: string;
+  readonly wmsWebhook?: string;
+  readonly storefrontWebhook?: string;
+}): Record<string, string> {
+  return {
+    TOP_APP_KEY: '',
+    TOP_APP_SECRET: '',
+    TOP_SESSION: '',
+    WMS_WEBHOOK_SECRET: '',
+    STOREFRONT_WEBHOOK_SECRET: '',
+    TOP_CREDENTIALS_SECRET_ID: ids.topCredentials,
+    ...(ids.wmsWebhook && { WMS_WEBHOOK_SECRET_ID: ids.wmsWebhook }),
+    ...(ids.storefrontWebhook && { STOREFRONT_WEBHOOK_SECRET_ID: ids.storefrontWebhook }),
+  };
+}

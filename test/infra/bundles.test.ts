@@ -5,27 +5,20 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionBundle, synthesizeBundles } from '#infra/function-bundles.ts';
+import { BUNDLE_LOAD_ENVIRONMENT, type FunctionBundle, synthesizeBundles } from '#infra/function-bundles.ts';
 
 // A bundle over this is a dependency pulled in by mistake (today each is about 1.1 MB).
 const MAX_BUNDLE_BYTES = 1.5 * 1024 * 1024;
 
-// What a cold start needs to get past `loadConfig` and build its clients; nothing is called.
-const COLD_START_ENV = {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  OPERATIONS_TABLE: 'operations',
-  LOGISTICS_ORDERS_TABLE: 'logistics-orders',
-  TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
-  TOP_CREDENTIALS_SECRET_ID: 'top-credentials',
-  WMS_WEBHOOK_SECRET_ID: 'wms',
-  STOREFRONT_WEBHOOK_SECRET_ID: 'storefront',
-  REFRESH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/refresh',
-  STATUS_EVENT_BUS_NAME: 'status',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-};
+const SERVICES = [
+  'wms-delivery',
+  'storefront-fulfill',
+  'tracking',
+  'operations',
+  'retry-sweeper',
+  'refresh-dispatcher',
+  'refresh-worker',
+];
 
 describe('the function bundles (esbuild through the CDK, no Docker)', () => {
   let outdir: string;
@@ -38,27 +31,11 @@ describe('the function bundles (esbuild through the CDK, no Docker)', () => {
   afterAll(() => rm(outdir, { recursive: true, force: true }));
 
   it('are one ES module per function, each with its source map', () => {
-    expect(bundles.map((b) => b.service).sort()).toEqual([
-      'operations',
-      'refresh-dispatcher',
-      'refresh-worker',
-      'retry-sweeper',
-      'storefront-fulfill',
-      'tracking',
-      'wms-delivery',
-    ]);
+    expect(bundles.map((b) => b.service).sort()).toEqual([...SERVICES].sort());
     for (const bundle of bundles) expect(bundle.sourceMapBytes).toBeGreaterThan(0);
   });
 
-  it.each([
-    'wms-delivery',
-    'storefront-fulfill',
-    'tracking',
-    'operations',
-    'retry-sweeper',
-    'refresh-dispatcher',
-    'refresh-worker',
-  ])('%s stays under the size budget, minified, with the AWS SDK inside', async (service) => {
+  it.each(SERVICES)('%s stays under the size budget, minified, with the AWS SDK inside', async (service) => {
     const bundle = bundles.find((b) => b.service === service) as FunctionBundle;
     expect(bundle.bytes).toBeLessThan(MAX_BUNDLE_BYTES);
     const code = await readFile(bundle.file, 'utf8');
@@ -67,23 +44,18 @@ describe('the function bundles (esbuild through the CDK, no Docker)', () => {
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
   });
 
-  it.each([
-    'wms-delivery',
-    'storefront-fulfill',
-    'tracking',
-    'operations',
-    'retry-sweeper',
-    'refresh-dispatcher',
-    'refresh-worker',
-  ])('%s loads in plain Node with only its environment, and exports the handler', async (service) => {
-    const bundle = bundles.find((b) => b.service === service) as FunctionBundle;
-    const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)});
+  it.each(SERVICES)(
+    '%s loads in plain Node with only its environment, and exports the handler',
+    async (service) => {
+      const bundle = bundles.find((b) => b.service === service) as FunctionBundle;
+      const script = `const m = await import(${JSON.stringify(pathToFileURL(bundle.file).href)});
       process.stdout.write(typeof m.handler);`;
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['--enable-source-maps', '--input-type=module', '-e', script],
-      { env: { PATH: process.env.PATH, ...COLD_START_ENV } },
-    );
-    expect(stdout).toBe('function');
-  });
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        ['--enable-source-maps', '--input-type=module', '-e', script],
+        { env: { PATH: process.env.PATH, ...BUNDLE_LOAD_ENVIRONMENT } },
+      );
+      expect(stdout).toBe('function');
+    },
+  );
 });

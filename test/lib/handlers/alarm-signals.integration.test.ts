@@ -1,7 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { TOP_AUTH_ERROR_METRIC } from '#lib/observability/telemetry.ts';
-import { mockSecretsManager } from '#test/helpers/secrets-manager.ts';
+import { mockSecretsManager, secretIdsEnv } from '#test/helpers/secrets-manager.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { TEST_APP } from '#test/helpers/top-sim.ts';
 import { trackingHarness } from '#test/helpers/tracking-harness.ts';
@@ -39,14 +39,7 @@ const harness = (env: Record<string, string> = {}, service = 'auth-test') =>
   webhookHarness(parts.dynamo, parts.sim, {
     env: {
       ...env,
-      TOP_APP_KEY: '',
-      TOP_APP_SECRET: '',
-      TOP_SESSION: '',
-      WMS_WEBHOOK_SECRET: '',
-      STOREFRONT_WEBHOOK_SECRET: '',
-      TOP_CREDENTIALS_SECRET_ID: TOP_ID,
-      WMS_WEBHOOK_SECRET_ID: 'wms',
-      STOREFRONT_WEBHOOK_SECRET_ID: 'storefront',
+      ...secretIdsEnv({ topCredentials: TOP_ID, wmsWebhook: 'wms', storefrontWebhook: 'storefront' }),
     },
     overrides: {
       secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
@@ -138,15 +131,7 @@ describe('a seller whose orders the refresh worker parks', () => {
   it('counts a TopAuthError, once per parked order', async () => {
     putSecrets(EXPIRED_SESSION);
     const tracking = await trackingHarness(parts, {
-      env: {
-        TOP_APP_KEY: '',
-        TOP_APP_SECRET: '',
-        TOP_SESSION: '',
-        WMS_WEBHOOK_SECRET: '',
-        STOREFRONT_WEBHOOK_SECRET: '',
-        TOP_CREDENTIALS_SECRET_ID: TOP_ID,
-        STOREFRONT_WEBHOOK_SECRET_ID: 'storefront',
-      },
+      env: secretIdsEnv({ topCredentials: TOP_ID, storefrontWebhook: 'storefront' }),
       overrides: {
         secretsManager: new SecretsManagerClient({ region: 'us-east-1' }),
         ...loudTelemetry('refresh-test'),

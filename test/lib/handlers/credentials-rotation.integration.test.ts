@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
-import { mockSecretsManager } from '#test/helpers/secrets-manager.ts';
+import { mockSecretsManager, secretIdsEnv } from '#test/helpers/secrets-manager.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { TEST_APP } from '#test/helpers/top-sim.ts';
 import { NEXT_WEBHOOK_SECRET } from '#test/helpers/webhook-fixtures.ts';
@@ -37,17 +37,7 @@ function putSecrets(sellers: Record<string, string> = { 'shop-1': SESSIONS.shop1
 /** The functions as deployed: every secret read from Secrets Manager (mocked), none from the environment. */
 const deployed = () =>
   webhookHarness(parts.dynamo, parts.sim, {
-    env: {
-      // Blank means unset: the harness's local values give way to the secret ids.
-      TOP_APP_KEY: '',
-      TOP_APP_SECRET: '',
-      TOP_SESSION: '',
-      WMS_WEBHOOK_SECRET: '',
-      STOREFRONT_WEBHOOK_SECRET: '',
-      TOP_CREDENTIALS_SECRET_ID: TOP_ID,
-      WMS_WEBHOOK_SECRET_ID: WMS_ID,
-      STOREFRONT_WEBHOOK_SECRET_ID: STOREFRONT_ID,
-    },
+    env: secretIdsEnv({ topCredentials: TOP_ID, wmsWebhook: WMS_ID, storefrontWebhook: STOREFRONT_ID }),
     overrides: { secretsManager: new SecretsManagerClient({ region: 'us-east-1' }) },
   });
 

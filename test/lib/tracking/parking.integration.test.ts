@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mockSecretsManager } from '#test/helpers/secrets-manager.ts';
+import { mockSecretsManager, secretIdsEnv } from '#test/helpers/secrets-manager.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { TEST_APP } from '#test/helpers/top-sim.ts';
 import { type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
@@ -34,15 +34,7 @@ function putSecrets(shop2: string) {
 
 const deployed = () =>
   trackingHarness(parts, {
-    env: {
-      TOP_APP_KEY: '',
-      TOP_APP_SECRET: '',
-      TOP_SESSION: '',
-      WMS_WEBHOOK_SECRET: '',
-      STOREFRONT_WEBHOOK_SECRET: '',
-      TOP_CREDENTIALS_SECRET_ID: 'top/credentials',
-      STOREFRONT_WEBHOOK_SECRET_ID: 'top/storefront',
-    },
+    env: secretIdsEnv({ topCredentials: 'top/credentials', storefrontWebhook: 'top/storefront' }),
     overrides: { secretsManager: new SecretsManagerClient({ region: 'us-east-1' }) },
   });
 
