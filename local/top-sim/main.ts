@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import { startTopSimulator } from './server.ts';
-import { readSimSettings } from './settings.ts';
+import { readSimSettings, SIM_DEFAULTS, type SimSettings } from './settings.ts';
 
 /** `npm run top-sim`: the TOP gateway simulator on its own. */
 export async function runTopSimulator(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -12,8 +12,7 @@ export async function runTopSimulator(env: NodeJS.ProcessEnv = process.env): Pro
   });
   console.log(`TOP simulator listening on ${sim.url}`);
   console.log(`  app key  TOP_APP_KEY=${settings.appKey}`);
-  console.log(`  secret   TOP_APP_SECRET=${settings.appSecret}`);
-  console.log(`  sessions TOP_SESSION=${settings.sessions.join(',')}`);
+  for (const line of credentialLines(settings)) console.log(line);
   console.log(`  control  ${sim.origin}/_sim/{ledger,faults,stats,state}`);
   if (settings.faults.length > 0) console.log(`  faults   ${JSON.stringify(settings.faults)}`);
   const stop = async () => {
@@ -22,6 +21,25 @@ export async function runTopSimulator(env: NodeJS.ProcessEnv = process.env): Pro
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/**
+ * The secret and the sessions, printed only when they are the simulator's own defaults: a value from
+ * the environment may be a real one, and must not end up on a terminal or in a CI log.
+ */
+function credentialLines(settings: SimSettings): string[] {
+  // By value, not by which variables are set: a value printed is then always the public default.
+  const defaultSecret = settings.appSecret === SIM_DEFAULTS.appSecret;
+  const defaultSessions = settings.sessions.length === 1 && settings.sessions[0] === SIM_DEFAULTS.session;
+  const count = settings.sessions.length;
+  return [
+    defaultSecret
+      ? `  secret   TOP_APP_SECRET=${settings.appSecret}`
+      : '  secret   TOP_APP_SECRET from the environment (not shown)',
+    defaultSessions
+      ? `  sessions TOP_SESSION=${settings.sessions.join(',')}`
+      : `  sessions TOP_SESSION from the environment: ${count} session${count === 1 ? '' : 's'} (not shown)`,
+  ];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
