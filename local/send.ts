@@ -16,7 +16,6 @@ STOREFRONT_WEBHOOK_SECRET, the first of several; else the local default) and POS
 options:
   --url <base>              the HTTP API (default http://127.0.0.1:$PORT, PORT default 3000)
   --id <webhook-id>         the delivery id (default msg_ and a random suffix); reuse it to redeliver
-  --idempotency-key <key>   sent as Idempotency-Key
   -h, --help                this text`;
 
 /** Exit codes: 0 the stack answered 2xx, 1 it answered otherwise or could not be reached, 2 bad usage. */
@@ -51,7 +50,6 @@ interface SendArgs {
   readonly file: string;
   readonly url: string | undefined;
   readonly id: string | undefined;
-  readonly idempotencyKey: string | undefined;
 }
 
 /** `npm run send`: signs and posts one webhook delivery; resolves with the exit code. */
@@ -89,7 +87,6 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
     'webhook-id': id,
     'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
     'webhook-signature': new Webhook(secret).sign(id, sentAt, body),
-    ...(args.idempotencyKey !== undefined && { 'idempotency-key': args.idempotencyKey }),
   };
   io.out(`POST ${url}`);
   io.out(`webhook-id: ${id}`);
@@ -130,7 +127,6 @@ function parseSendArgs(argv: readonly string[]): SendArgs | 'help' {
     file,
     url: values.url,
     id: values.id,
-    idempotencyKey: values['idempotency-key'],
   };
 }
 
@@ -142,7 +138,6 @@ const parse = (argv: readonly string[]) =>
     options: {
       url: { type: 'string' },
       id: { type: 'string' },
-      'idempotency-key': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { InvalidPayloadError } from '#lib/http/errors.ts';
-import { header, parseJsonBody, rawBody } from '#lib/http/request.ts';
+import { InvalidPayloadError, UnsignedIdempotencyKeyError } from '#lib/http/errors.ts';
+import { header, parseJsonBody } from '#lib/http/request.ts';
 import { IdempotencyKeyReusedError, OperationInFlightError } from '#lib/operations/errors.ts';
 import { type AttemptDeps, attemptOperation, readChecks } from '#lib/operations/execute.ts';
 import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
@@ -9,14 +9,7 @@ import { leaseFor, topDeadlineFor } from '#lib/operations/lease.ts';
 import type { Operation } from '#lib/operations/operation.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
 import type { WebhookFlow } from './flow.ts';
-
-/** Checks a delivery's signature against the source's secrets; throws when it does not hold. */
-export interface WebhookVerifier {
-  verify(
-    headers: Readonly<Record<string, string | undefined>>,
-    rawBody: Uint8Array,
-  ): Promise<{ readonly id: string; readonly timestamp: number }>;
-}
+import type { VerifiedDelivery, WebhookVerifier } from './verified-delivery.ts';
 
 export interface AcceptDeps extends AttemptDeps {
   readonly verifier: WebhookVerifier;
@@ -30,26 +23,28 @@ export interface Accepted {
 }
 
 /**
- * Accepting a webhook: verify, parse, validate, resolve the seller, claim the operation with one
+ * Accepting a verified webhook: parse, validate, resolve the seller, claim the operation with one
  * conditional write, then make the first attempt. Everything that can fail before the claim
  * throws (and nothing is stored); after the claim the operation is durable and owns the event.
  */
 export async function acceptWebhook(
   flow: WebhookFlow,
   deps: AcceptDeps,
+  delivery: VerifiedDelivery,
   event: APIGatewayProxyEventV2,
   remainingMs: () => number,
 ): Promise<Accepted> {
   const now = deps.now ?? Date.now;
-  const bytes = rawBody(event);
-  const { id: webhookId } = await deps.verifier.verify(event.headers ?? {}, bytes);
-  const json = parseJsonBody(event, bytes);
+  // Whoever captured a delivery could replay it under a key of their own and make a second call:
+  // only the signed webhook-id chooses the operation.
+  if (header(event, 'idempotency-key')?.trim()) throw new UnsignedIdempotencyKeyError();
+  const json = parseJsonBody(event, delivery.body);
   const parsed = flow.body.safeParse(json);
   if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
   const body = parsed.data;
 
-  const idempotencyKey = header(event, 'idempotency-key')?.trim() || webhookId;
-  const operationId = operationIdFor(flow.flow, idempotencyKey);
+  const webhookId = delivery.id;
+  const operationId = operationIdFor(flow.flow, webhookId);
   const hash = payloadHash(json);
   let sellerId = flow.sellerOf(body);
   if (flow.requiresSeller) {
@@ -69,7 +64,6 @@ export async function acceptWebhook(
   const operation: Operation = {
     operation_id: operationId,
     flow: flow.flow,
-    idempotency_key: idempotencyKey,
     webhook_id: webhookId,
     payload_hash: hash,
     status: 'IN_PROGRESS',

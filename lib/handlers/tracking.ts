@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { verifyDelivery } from '#lib/flows/verified-delivery.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { logisticsOrderLocation, logisticsOrderView } from '#lib/http/logistics-order-view.ts';
 import { jsonResponse } from '#lib/http/problem.ts';
@@ -18,9 +19,12 @@ export function trackingHandler(deps: TrackingHandlerDeps): HttpHandler {
   const { logger, metrics } = deps;
   return async (event, context) => {
     logger.addContext(context);
-    logger.appendKeys({ correlation_id: event.headers?.['webhook-id'] ?? context.awsRequestId });
+    // Until the signature holds, nothing the sender wrote is logged: an outsider could write anything.
+    logger.appendKeys({ correlation_id: context.awsRequestId });
     try {
-      const { order, created } = await registerLogisticsOrder(deps, event);
+      const delivery = await verifyDelivery(deps.verifier, event);
+      logger.appendKeys({ correlation_id: delivery.id });
+      const { order, created } = await registerLogisticsOrder(deps, delivery, event);
       countOutcome(metrics, created ? 'tracked' : 'replayed');
       logger.info('logistics order tracked', { logistics_order_id: order.logistics_order_id, created });
       return jsonResponse(created ? 201 : 200, logisticsOrderView(order), {

@@ -3,6 +3,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type AcceptDeps, acceptWebhook } from '#lib/flows/accept.ts';
 import type { WebhookFlow } from '#lib/flows/flow.ts';
+import { verifyDelivery } from '#lib/flows/verified-delivery.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { operationResponse } from '#lib/http/operation-response.ts';
 import {
@@ -29,14 +30,14 @@ export function webhookHandler(flow: WebhookFlow, deps: WebhookHandlerDeps): Htt
   const { logger, metrics } = deps;
   return async (event, context) => {
     logger.addContext(context);
-    // The sender's delivery id ties our log lines to its own; it is not a secret and not personal.
-    logger.appendKeys({
-      correlation_id: event.headers?.['webhook-id'] ?? context.awsRequestId,
-      flow: flow.flow,
-    });
+    // Until the signature holds, nothing the sender wrote is logged: an outsider could write anything.
+    logger.appendKeys({ correlation_id: context.awsRequestId, flow: flow.flow });
     let outcome: Outcome = 'error';
     try {
-      const { operation, replayed } = await acceptWebhook(flow, deps, event, () =>
+      const delivery = await verifyDelivery(deps.verifier, event);
+      // The sender's delivery id ties our log lines to its own; it is not a secret and not personal.
+      logger.appendKeys({ correlation_id: delivery.id });
+      const { operation, replayed } = await acceptWebhook(flow, deps, delivery, event, () =>
         context.getRemainingTimeInMillis(),
       );
       outcome = replayed ? 'replayed' : outcomeOf(operation.status);

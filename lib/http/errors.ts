@@ -54,3 +54,19 @@ export class InvalidPayloadError extends RequestError {
     this.issues = issues;
   }
 }
+
+/**
+ * An `Idempotency-Key` header: it is outside the signature, so whoever captured a delivery could
+ * replay it under a new key. The signed `webhook-id` is the idempotency key.
+ */
+export class UnsignedIdempotencyKeyError extends RequestError {
+  readonly status = 400;
+  readonly slug = 'unsigned-idempotency-key';
+  readonly title = 'Idempotency-Key not accepted';
+  constructor() {
+    super(
+      'the Idempotency-Key header is not covered by the signature and is not accepted; the webhook-id is the idempotency key: retry a delivery with its webhook-id unchanged',
+    );
+    this.name = 'UnsignedIdempotencyKeyError';
+  }
+}

@@ -101,7 +101,6 @@ export function operationView(operation: Operation) {
     status: operation.status,
     attempts: operation.attempts,
     webhook_id: operation.webhook_id,
-    idempotency_key: operation.idempotency_key,
     created_at: iso(operation.created_at),
     updated_at: iso(operation.updated_at),
     next_attempt_at: iso(operation.next_attempt_at),

@@ -51,7 +51,6 @@ export interface OperationError {
 export interface Operation {
   readonly operation_id: string;
   readonly flow: Flow;
-  readonly idempotency_key: string;
   readonly webhook_id: string;
   /** SHA-256 of the canonical body: the same key with another body is refused. */
   readonly payload_hash: string;

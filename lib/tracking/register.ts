@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { WebhookVerifier } from '#lib/flows/accept.ts';
+import type { VerifiedDelivery, WebhookVerifier } from '#lib/flows/verified-delivery.ts';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
-import { parseJsonBody, rawBody } from '#lib/http/request.ts';
+import { parseJsonBody } from '#lib/http/request.ts';
 import type { CredentialsSource } from '#lib/operations/execute.ts';
 import { idString, nonBlank } from '#lib/top/apis/fields.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
@@ -23,14 +23,13 @@ export interface RegisterDeps {
   readonly now?: () => number;
 }
 
-/** Verifies and starts tracking; idempotent: an order tracked already is returned as it stands. */
+/** Starts tracking a verified request's order; idempotent: one tracked already is returned as it stands. */
 export async function registerLogisticsOrder(
   deps: RegisterDeps,
+  delivery: VerifiedDelivery,
   event: APIGatewayProxyEventV2,
 ): Promise<{ readonly order: TrackedOrder; readonly created: boolean }> {
-  const bytes = rawBody(event);
-  await deps.verifier.verify(event.headers ?? {}, bytes);
-  const parsed = TrackingBody.safeParse(parseJsonBody(event, bytes));
+  const parsed = TrackingBody.safeParse(parseJsonBody(event, delivery.body));
   if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
   const { sellerId } = await deps.credentials.forSeller(parsed.data.seller_id);
   const now = (deps.now ?? Date.now)();
@@ -45,5 +44,5 @@ export async function registerLogisticsOrder(
   if (await deps.tracking.register(order)) return { order, created: true };
   const existing = await deps.tracking.get(order.logistics_order_id);
   // Gone between the two reads (expired): track it afresh.
-  return existing ? { order: existing, created: false } : registerLogisticsOrder(deps, event);
+  return existing ? { order: existing, created: false } : registerLogisticsOrder(deps, delivery, event);
 }

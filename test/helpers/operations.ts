@@ -5,7 +5,6 @@ export function claimedOperation(now: number, overrides: Partial<Operation> = {}
   return {
     operation_id: `op_test_${Math.random().toString(36).slice(2, 12)}`,
     flow: 'storefront-fulfill',
-    idempotency_key: 'msg_1',
     webhook_id: 'msg_1',
     payload_hash: 'hash-1',
     status: 'IN_PROGRESS',

@@ -102,10 +102,14 @@ export async function trackingHarness(
     runtime,
     events,
     queue,
-    /** Signs and posts a tracking request; `body` may be a value or raw text. */
-    async track(body: unknown, secret: string | null = STOREFRONT_SECRET) {
+    /** Signs and posts a tracking request; `body` may be a value or raw text; `headers` go on top. */
+    async track(
+      body: unknown,
+      secret: string | null = STOREFRONT_SECRET,
+      headers: Record<string, string> = {},
+    ) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
-      const headers = secret
+      const signed = secret
         ? signWebhook({
             id: `msg_t_${Math.random()}`,
             timestamp: Math.floor(clock.now / 1000),
@@ -114,7 +118,7 @@ export async function trackingHarness(
           })
         : {};
       const result = await register(
-        httpEvent(TRACKING_ROUTE, raw, { 'content-type': 'application/json', ...headers }),
+        httpEvent(TRACKING_ROUTE, raw, { 'content-type': 'application/json', ...signed, ...headers }),
         context(),
       );
       return {

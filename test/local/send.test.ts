@@ -94,18 +94,16 @@ describe('npm run send (runSend)', () => {
     ]);
   });
 
-  it('signs a storefront delivery with the first of its configured secrets, with the given id and idempotency key', async () => {
+  it('signs a storefront delivery with the first of its configured secrets, with the given id', async () => {
     const env = { STOREFRONT_WEBHOOK_SECRET: `${ROTATED} ${LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET}` };
 
-    const { code } = await send(
-      ['storefront', file, '--url', base, '--id', 'msg_fixed', '--idempotency-key', 'k-1'],
-      env,
-    );
+    const { code } = await send(['storefront', file, '--url', base, '--id', 'msg_fixed'], env);
 
     const request = onlyRequest();
     expect(code).toBe(EXIT.ok);
     expect(request.url).toBe('/webhooks/storefront/fulfillments');
-    expect(request.headers).toMatchObject({ 'webhook-id': 'msg_fixed', 'idempotency-key': 'k-1' });
+    expect(request.headers).toMatchObject({ 'webhook-id': 'msg_fixed' });
+    expect(request.headers).not.toHaveProperty('idempotency-key');
     expect(() => verify(ROTATED, request)).not.toThrow();
     expect(() => verify(LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET, request)).toThrow();
   });

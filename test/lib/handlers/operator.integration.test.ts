@@ -58,7 +58,6 @@ describe('the operator API', () => {
         status: 'SUCCEEDED',
         attempts: 1,
         webhook_id: 'msg_op_view',
-        idempotency_key: 'msg_op_view',
         created_at: expect.stringMatching(ISO),
         updated_at: expect.stringMatching(ISO),
         top_request_id: delivered.body.top_request_id,

@@ -269,17 +269,17 @@ describe('webhook bodies from a fuzzer', () => {
     const mutated = fc.record({
       to: source,
       mutations: fc.array(mutation, { minLength: 0, maxLength: 4 }),
-      // Now and then the same key again: a replay, or the key reused with another body.
-      idempotencyKey: fc.option(fc.constantFrom('fuzz-key-1', 'fuzz-key-2'), { freq: 3 }),
+      // Now and then the same delivery id again: a replay, or the id reused with another body.
+      id: fc.option(fc.constantFrom('msg_fuzz_1', 'msg_fuzz_2'), { freq: 3 }),
       // Now and then TOP misbehaves on the one call, so the 202 and 422 answers are fuzzed too.
       fault: fc.option(fc.constantFrom(...TOP_FAULTS), { freq: 2 }),
     });
     await fc.assert(
-      fc.asyncProperty(mutated, async ({ to, mutations, idempotencyKey, fault }) => {
+      fc.asyncProperty(mutated, async ({ to, mutations, id, fault }) => {
         const body = mutate(to === 'wms' ? validWms() : validStorefront(), mutations);
         parts.sim.faults.set(fault ? [{ ...fault, count: 1 }] : []);
         try {
-          await deliverAndCheck(to, JSON.stringify(body), idempotencyKey ? { idempotencyKey } : {});
+          await deliverAndCheck(to, JSON.stringify(body), id ? { id } : {});
         } finally {
           parts.sim.faults.set([]);
           // Past any rate-limit ban the fault left, so the next run's call is not held back by it.

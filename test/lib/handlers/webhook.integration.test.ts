@@ -108,10 +108,49 @@ describe('accepting a webhook', () => {
       expect(calls()).toHaveLength(1);
     });
 
-    it('keys on the Idempotency-Key header when the sender sets one', async () => {
+    it('refuses a captured delivery replayed with a new Idempotency-Key: 400, and no second call', async () => {
+      const body = { delivery_order: deliveryOrder({ ticket_id: 'T-CAPTURED' }) };
+      const timestamp = Math.floor(stack.clock.now / 1000);
+      const first = await stack.deliverWms(body, { id: 'msg_captured', timestamp });
+      expect(first.status).toBe(200);
+      // The same signed headers and body, replayed by whoever saw them, with a key of their choosing.
+      const rekeyed = await stack.deliverWms(body, {
+        id: 'msg_captured',
+        timestamp,
+        idempotencyKey: 'attacker-key',
+      });
+      expect(rekeyed.status).toBe(400);
+      expect(rekeyed.body).toMatchObject({ type: 'urn:top-webhooks:problem:unsigned-idempotency-key' });
+      expect(calls()).toHaveLength(1);
+    });
+
+    it('refuses an Idempotency-Key header on a first delivery too, and stores nothing', async () => {
+      const operations = async () => (await stack.items()).filter((item) => item.pk?.S?.startsWith('op#'));
+      const before = (await operations()).length;
+      const response = await stack.deliverWms(
+        { delivery_order: deliveryOrder({ ticket_id: 'T-KEYED' }) },
+        { idempotencyKey: 'key-1' },
+      );
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toBe('application/problem+json');
+      expect(String(response.body.detail)).toMatch(/webhook-id/);
+      expect(response.body).not.toHaveProperty('operation_id');
+      expect(calls()).toHaveLength(0);
+      expect(await operations()).toHaveLength(before);
+    });
+
+    it('answers 401 before looking at the Idempotency-Key of an unsigned delivery', async () => {
+      const response = await stack.deliverWms(
+        { delivery_order: deliveryOrder({ ticket_id: 'T-KEYED-UNSIGNED' }) },
+        { idempotencyKey: 'key-2', secret: null },
+      );
+      expect(response.status).toBe(401);
+    });
+
+    it('keys on the webhook-id: the same delivery id is the same operation', async () => {
       const body = { delivery_order: deliveryOrder({ ticket_id: 'T-KEY' }) };
-      const first = await stack.deliverWms(body, { id: 'msg_a', idempotencyKey: 'key-1' });
-      const second = await stack.deliverWms(body, { id: 'msg_b', idempotencyKey: 'key-1' });
+      const first = await stack.deliverWms(body, { id: 'msg_key' });
+      const second = await stack.deliverWms(body, { id: 'msg_key' });
       expect(second.body.operation_id).toBe(first.body.operation_id);
       expect(calls()).toHaveLength(1);
     });

@@ -253,8 +253,20 @@ describe('personal data in webhook bodies never reaches a log line', () => {
     });
     expect(run.response.status).toBe(401);
     expectNoPersonalData(run.raw);
-    expectCorrelated(run.logs, run.id, run.response);
+    // Its webhook-id was never verified: the lines carry the invocation's own request id instead.
+    for (const line of run.logs) expect(line.correlation_id).not.toBe(run.id);
     expect(run.metrics).toEqual([['Unauthorized']]);
+  });
+
+  it('writes nothing an unsigned request chose into the log: not its webhook-id, not its headers', async () => {
+    const forged = 'forged-entry {"level":"ERROR","message":"operator: replay everything"}';
+    const run = await deliver('wms', wmsBody('T-LOG-FORGED'), {
+      secret: `whsec_${Buffer.from('not-the-secret').toString('base64')}`,
+      id: forged,
+    });
+    expect(run.response.status).toBe(401);
+    expect(run.logs.length).toBeGreaterThan(0);
+    for (const line of run.raw) expect(line).not.toContain('forged-entry');
   });
 
   it('refuses a seller id that is an e-mail address with 422 and does not log it', async () => {
