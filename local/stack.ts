@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { operationsTableDefinition } from '#lib/operations/table.ts';
+import { EXPIRES_AT, operationsTableDefinition } from '#lib/operations/table.ts';
 import type { LogisticsOrderStatusChanged } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { type LocalQueueSink, startLocalAwsServices } from './aws-services.ts';
@@ -14,6 +14,7 @@ import {
 } from './function-env.ts';
 import { type LocalFunctions, loadLocalFunctions } from './functions.ts';
 import { startLocalGateway } from './gateway/server.ts';
+import { describeIndexRepair, repairIndexes } from './index-repair.ts';
 import { invokeLambda } from './lambda/invoke.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalQueue } from './queue.ts';
@@ -32,7 +33,7 @@ export interface StackOptions {
   readonly env?: Record<string, string | undefined>;
   /** Default: the modules under `functions/`. */
   readonly loadFunctions?: () => Promise<LocalFunctions>;
-  /** Request and simulator lines; default stdout. */
+  /** Request, simulator and index repair lines; default stdout. */
   readonly log?: (line: string) => void;
 }
 
@@ -71,8 +72,18 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     });
     try {
-      await ensureTable(client, OPERATIONS_TABLE_NAME, operationsTableDefinition);
-      await ensureTable(client, LOGISTICS_ORDERS_TABLE_NAME, logisticsOrdersTableDefinition);
+      for (const [table, definition] of [
+        [OPERATIONS_TABLE_NAME, operationsTableDefinition],
+        [LOGISTICS_ORDERS_TABLE_NAME, logisticsOrdersTableDefinition],
+      ] as const) {
+        await ensureTable(client, table, definition);
+        // A SIGKILL between dynalite's index and item writes leaves the two apart: put right before anything
+        // reads the index (the sweeper would never see an item missing from it, and stall on orphans).
+        for (const repair of await repairIndexes(client, table, { ttlAttribute: EXPIRES_AT })) {
+          const line = describeIndexRepair(repair);
+          if (line) log(`[dynamo] ${line}`);
+        }
+      }
     } finally {
       client.destroy();
     }

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context, ScheduledEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fulfillOrder } from '#lib/top/apis/fulfill-order.ts';
@@ -10,6 +11,7 @@ import { closeGatewayPools } from '#lib/top/transport.ts';
 import type { LocalFunctions } from '#local/functions.ts';
 import { readLocalSettings } from '#local/settings.ts';
 import { type LocalStack, startStack } from '#local/stack.ts';
+import { driftOperationsIndex, REPAIRED_DUE_INDEX } from './index-drift.ts';
 
 let dataDir: string;
 let stack: LocalStack | undefined;
@@ -45,6 +47,28 @@ function stubFunctions() {
     refreshWorker: async () => ({ batchItemFailures: [] }),
   };
   return { functions, sweeps };
+}
+
+/** The operations table's `due` index, as the sweeper would read it: pk and due_at, in due_at order. */
+async function dueIndex(endpoint: string) {
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  try {
+    const { Items = [] } = await DynamoDBDocumentClient.from(client).send(
+      new QueryCommand({
+        TableName: 'operations',
+        IndexName: 'due',
+        KeyConditionExpression: 'due_shard = :shard',
+        ExpressionAttributeValues: { ':shard': 'due' },
+      }),
+    );
+    return Items.map((item) => ({ pk: item.pk, due_at: item.due_at }));
+  } finally {
+    client.destroy();
+  }
 }
 
 describe('startStack', () => {
@@ -108,6 +132,35 @@ describe('startStack', () => {
 
     expect(Table?.TableStatus).toBe('ACTIVE');
     await expect(startStack(settingsWith(), { env: {}, log: () => {} })).rejects.toThrow(/in use by process/);
+  });
+
+  it('repairs the operations table’s drifted due index before the functions load, and logs what it repaired', async () => {
+    await driftOperationsIndex(join(dataDir, 'dynamodb'), 'operations');
+    const env: Record<string, string | undefined> = {};
+    const lines: string[] = [];
+    let indexAtLoad: unknown;
+
+    stack = await startStack(settingsWith(), {
+      env,
+      log: (line) => lines.push(line),
+      loadFunctions: async () => {
+        indexAtLoad = await dueIndex(env.DYNAMODB_ENDPOINT ?? '');
+        return stubFunctions().functions;
+      },
+    });
+
+    expect(indexAtLoad).toEqual(REPAIRED_DUE_INDEX);
+    expect(lines.filter((line) => line.startsWith('[dynamo] '))).toEqual([
+      '[dynamo] repaired operations.due: 1 missing entry restored, 3 orphans removed',
+    ]);
+    await stack.close();
+    lines.length = 0;
+    stack = await startStack(settingsWith(), {
+      env: {},
+      log: (line) => lines.push(line),
+      loadFunctions: async () => stubFunctions().functions,
+    });
+    expect(lines.filter((line) => line.startsWith('[dynamo] '))).toEqual([]);
   });
 
   it('runs the simulator with every seller’s session', async () => {
