@@ -3,11 +3,12 @@ import { factKey } from '#lib/operations/identity.ts';
 import { nonBlank } from '#lib/top/apis/fields.ts';
 import { FulfillOrderRequest, fulfillOrderApi } from '#lib/top/apis/fulfill-order.ts';
 import type { WebhookFlow } from './flow.ts';
+import { keyField } from './key-field.ts';
 
 /** `POST /webhooks/storefront/fulfillments`: `fulfillment` is the API's params, field for field. */
 export const StorefrontFulfillBody = z.strictObject({
   /** Picks the seller's session; may be left out when exactly one seller is configured. */
-  seller_id: nonBlank().optional(),
+  seller_id: keyField(nonBlank()).optional(),
   fulfillment: FulfillOrderRequest,
 });
 export type StorefrontFulfillBody = z.output<typeof StorefrontFulfillBody>;

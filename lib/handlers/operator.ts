@@ -12,6 +12,7 @@ import {
 } from '#lib/observability/telemetry.ts';
 import { OperationNotFoundError } from '#lib/operations/errors.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
+import { isOperationId } from '#lib/operations/identity.ts';
 import { replayOperation } from '#lib/operations/replay.ts';
 import type { TrackingStore } from '#lib/tracking/store.ts';
 import { describeError, operationLogFields } from './log-fields.ts';
@@ -36,7 +37,9 @@ export function operatorHandler(deps: OperatorHandlerDeps): HttpHandler {
     logger.addContext(context);
     // The id of the route's resource: an operation, or a logistics order.
     const operationId = event.pathParameters?.id ?? '';
-    if (event.routeKey.includes('/operations/')) logger.appendKeys({ operation_id: operationId });
+    // Only an id that can name an operation goes into the log line.
+    if (event.routeKey.includes('/operations/') && isOperationId(operationId))
+      logger.appendKeys({ operation_id: operationId });
     try {
       if (event.routeKey === 'GET /operations/{id}') {
         const operation = await deps.store.get(operationId);

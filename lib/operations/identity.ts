@@ -10,6 +10,11 @@ export function operationIdFor(flow: Flow, idempotencyKey: string): string {
   return `op_${digest.slice(0, 26)}`;
 }
 
+const OPERATION_ID = /^op_[A-Za-z0-9_-]{26}$/;
+
+/** Whether `value` has the shape {@link operationIdFor} gives: anything else cannot name an operation. */
+export const isOperationId = (value: string): boolean => OPERATION_ID.test(value);
+
 /** SHA-256 of the body with object keys sorted: key order and whitespace don't make another body. */
 export function payloadHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { conditionalWrite, documentClient, storeCall } from './dynamo.ts';
 import { LeaseLostError, OperationTooLargeError, StoreUnavailableError } from './errors.ts';
+import { isOperationId } from './identity.ts';
 import type { Operation } from './operation.ts';
 import { DUE_INDEX, DUE_SHARD, dueBy, indexTime } from './table.ts';
 
@@ -67,7 +68,9 @@ export class OperationsStore {
     });
   }
 
+  /** The operation, or `undefined`; an id that cannot exist is not looked up (it may not fit a key). */
   async get(operationId: string): Promise<Operation | undefined> {
+    if (!isOperationId(operationId)) return undefined;
     const { Item } = await this.#call('read an operation', () =>
       this.#doc.send(
         new GetCommand({ TableName: this.#table, Key: opKey(operationId), ConsistentRead: true }),
@@ -86,6 +89,7 @@ export class OperationsStore {
     mode: AcquireMode,
     lease: { readonly token: string; readonly expiresAt: number },
   ): Promise<Operation | undefined> {
+    if (!isOperationId(operationId)) return undefined;
     const now = this.#now();
     const replay = mode === 'replay';
     try {

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
+import { keyField } from '#lib/flows/key-field.ts';
 import type { VerifiedDelivery, WebhookVerifier } from '#lib/flows/verified-delivery.ts';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
 import { parseJsonBody } from '#lib/http/request.ts';
@@ -12,8 +13,8 @@ import type { TrackingStore } from './store.ts';
 /** `POST /webhooks/storefront/logistics-orders`: start tracking a logistics order. */
 export const TrackingBody = z.strictObject({
   /** Whose session queries the order; may be left out when exactly one seller is configured. */
-  seller_id: nonBlank().optional(),
-  logistics_order_id: idString(),
+  seller_id: keyField(nonBlank()).optional(),
+  logistics_order_id: keyField(idString()),
 });
 
 export interface RegisterDeps {

@@ -7,6 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { fitsInKey } from '#lib/flows/key-field.ts';
 import { conditionalWrite, documentClient, storeCall } from '#lib/operations/dynamo.ts';
 import { DUE_INDEX, dueBy, indexTime } from '#lib/operations/table.ts';
 import type { TrackedOrder } from './order.ts';
@@ -67,7 +68,9 @@ export class TrackingStore {
     );
   }
 
+  /** The tracked order, or `undefined`; an id too long to be tracked is not looked up. */
   async get(logisticsOrderId: string): Promise<TrackedOrder | undefined> {
+    if (!fitsInKey(logisticsOrderId)) return undefined;
     const { Item } = await storeCall('read a logistics order', () =>
       this.#doc.send(
         new GetCommand({ TableName: this.#table, Key: orderKey(logisticsOrderId), ConsistentRead: true }),

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { operationIdFor } from '#lib/operations/identity.ts';
 import type { Operation } from '#lib/operations/operation.ts';
 
 /** An operation as a webhook claims it, held under `token` until `leaseExpiresAt`; fields override. */
 export function claimedOperation(now: number, overrides: Partial<Operation> = {}): Operation {
   return {
-    operation_id: `op_test_${Math.random().toString(36).slice(2, 12)}`,
+    operation_id: operationIdFor('storefront-fulfill', `msg_test_${randomUUID()}`),
     flow: 'storefront-fulfill',
     webhook_id: 'msg_1',
     payload_hash: 'hash-1',

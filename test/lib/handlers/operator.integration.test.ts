@@ -131,6 +131,23 @@ describe('the operator API', () => {
     });
   });
 
+  describe('ids that cannot exist', () => {
+    const long = `op_${'x'.repeat(2_048)}`;
+
+    it('answers 404, not 503, to GET of a 2 KB operation id', async () => {
+      const view = await stack.getOperation(long);
+      expect(view.status).toBe(404);
+      expect(view.body).toMatchObject({ type: `${PROBLEM}operation-not-found`, status: 404 });
+    });
+
+    it('answers 404, not 503, to a replay of a 2 KB operation id, and calls nothing', async () => {
+      const replayed = await stack.replay(long);
+      expect(replayed.status).toBe(404);
+      expect(replayed.body).toMatchObject({ type: `${PROBLEM}operation-not-found`, status: 404 });
+      expect(executed()).toBe(0);
+    });
+  });
+
   describe('POST /operations/{id}/replay', () => {
     it('answers 404 with a problem naming the id for an operation it does not know', async () => {
       const replayed = await stack.replay('op_does_not_exist');

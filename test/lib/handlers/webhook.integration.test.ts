@@ -253,6 +253,45 @@ describe('refusing a delivery', () => {
     expect(await stack.items()).toHaveLength(before);
   });
 
+  it.each([
+    ['ticket_id', { ticket_id: `T-${'9'.repeat(3_000)}` }],
+    ['platform_order_id', { ticket_id: 'T-LONG-P', platform_order_id: `P-${'9'.repeat(3_000)}` }],
+    ['ticket_id', { ticket_id: '单'.repeat(129) }],
+  ])(
+    'answers 400 naming delivery_order.%s when it is too long to key a record, and stores nothing',
+    async (field, order) => {
+      const before = (await stack.items()).length;
+      const response = await stack.deliverWms({
+        occurred_at: '2026-11-23T10:00:00Z',
+        delivery_order: deliveryOrder(order),
+      });
+      expect(response.status).toBe(400);
+      expect(response.body.errors).toEqual([
+        { path: `delivery_order.${field}`, message: 'must be at most 128 characters' },
+      ]);
+      expect(calls()).toHaveLength(0);
+      expect(await stack.items()).toHaveLength(before);
+    },
+  );
+
+  it('takes key fields of exactly 128 characters, four-byte ones included', async () => {
+    const response = await stack.deliverWms({
+      occurred_at: '2026-11-23T10:00:00Z',
+      delivery_order: deliveryOrder({ ticket_id: '😀'.repeat(128), platform_order_id: 'P'.repeat(128) }),
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.status).toBe('SUCCEEDED');
+  });
+
+  it('answers 400 naming seller_id when it is longer than any seller id can be', async () => {
+    const response = await stack.deliverStorefront({
+      seller_id: 's'.repeat(129),
+      fulfillment: fulfillment(),
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.errors).toEqual([{ path: 'seller_id', message: 'must be at most 128 characters' }]);
+  });
+
   it('answers 400 to malformed JSON without quoting it', async () => {
     const response = await stack.deliverWms('{"delivery_order": {"ticket_id": "secret-ish"');
     expect(response.status).toBe(400);

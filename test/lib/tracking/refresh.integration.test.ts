@@ -37,6 +37,17 @@ describe('tracking a logistics order', () => {
     expect((await stack.track({ seller_id: 'shop-9', logistics_order_id: 'BP1' })).status).toBe(422);
     expect((await stack.view('BP1')).status).toBe(404);
   });
+
+  it('answers 400 naming logistics_order_id when it is too long to be tracked, and 404 to a view of it', async () => {
+    stack = await trackingHarness(parts);
+    const id = `BP${'1'.repeat(2_100)}`;
+    const refused = await stack.track({ logistics_order_id: id });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors).toEqual([
+      { path: 'logistics_order_id', message: 'must be at most 128 characters' },
+    ]);
+    expect((await stack.view(id)).status).toBe(404);
+  });
 });
 
 describe('refreshing tracked orders', () => {
