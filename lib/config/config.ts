@@ -50,7 +50,12 @@ export interface Config {
   readonly retry: RetryConfig;
   /** How long operation records are kept: the senders' retry horizon. */
   readonly idempotencyTtlSeconds: number;
-  readonly sweep: { readonly batchSize: number; readonly concurrency: number };
+  readonly sweep: {
+    readonly batchSize: number;
+    readonly concurrency: number;
+    /** Budget of the sweeper's TOP calls: longer than a webhook's, as no sender waits on them. */
+    readonly topDeadlineMs: number;
+  };
   /** The order-detail refresh; present for the functions that asked for it. */
   readonly tracking: TrackingConfig | undefined;
 }
@@ -128,6 +133,7 @@ const Environment = z.object({
   IDEMPOTENCY_TTL_SECONDS: wholeNumber(7 * 86_400),
   SWEEP_BATCH_SIZE: wholeNumber(100),
   SWEEP_CONCURRENCY: wholeNumber(4),
+  SWEEP_TOP_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(25_000),
   LOGISTICS_ORDERS_TABLE: text.optional(),
   REFRESH_INTERVAL_SECONDS: seconds(300),
   REFRESH_MAX_INTERVAL_SECONDS: seconds(6 * 3_600),
@@ -181,7 +187,11 @@ export function loadConfig(
     secrets,
     retry,
     idempotencyTtlSeconds: values.IDEMPOTENCY_TTL_SECONDS,
-    sweep: { batchSize: values.SWEEP_BATCH_SIZE, concurrency: values.SWEEP_CONCURRENCY },
+    sweep: {
+      batchSize: values.SWEEP_BATCH_SIZE,
+      concurrency: values.SWEEP_CONCURRENCY,
+      topDeadlineMs: values.SWEEP_TOP_DEADLINE_MS,
+    },
     tracking: options.tracking ? trackingConfig(values, options.tracking) : undefined,
   };
 }

@@ -79,7 +79,7 @@ export async function acceptWebhook(
   };
 
   // The checks before the call don't depend on the claim: read them alongside it.
-  const checks = readChecks(deps.store, operation);
+  const checks = readChecks(deps.store);
   checks.catch(() => {}); // awaited only if the claim succeeds; its failure surfaces there
   const claimed = await claim(deps, operation);
   if (claimed.replay) return { operation: claimed.replay, replayed: true };

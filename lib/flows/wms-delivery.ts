@@ -45,6 +45,7 @@ export const wmsDeliveryFlow: WebhookFlow<typeof WmsDeliveryBody> = {
     guards: {
       order_keys: orderKeys(body.delivery_order),
       occurred_at: body.occurred_at === undefined ? undefined : Date.parse(body.occurred_at),
+      order_status: body.delivery_order.status,
     },
   }),
 };

@@ -30,6 +30,8 @@ export function operationResponse(
           attempts: operation.attempts,
           top_request_id: operation.top_request_id,
           top_result: operation.result,
+          // TOP's answer to the call that did it was lost; a later call was refused as done already.
+          ...(operation.reconciled && { reconciled: true }),
         },
         headers,
       );
@@ -109,6 +111,8 @@ export function operationView(operation: Operation) {
     top_result: operation.result,
     last_error: operation.last_error,
     duplicate_of: operation.duplicate_of,
+    outcome_unknown: operation.outcome_unknown,
+    reconciled: operation.reconciled,
     request: operation.request,
   };
 }

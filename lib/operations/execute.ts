@@ -7,7 +7,10 @@ import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
 import type { TopClient, TopCredentials } from '#lib/top/client.ts';
 import { TopError, TopRateLimitedError } from '#lib/top/errors.ts';
 import { budgetSpent, retryDelayMs } from './backoff.ts';
+import { claimFact } from './dedupe.ts';
+import { isTransientFailure, toInternalError } from './internal-failure.ts';
 import type { Operation, OperationError } from './operation.ts';
+import { holdDeliveryOrder, orderKeysOf, recordDelivered } from './ordering.ts';
 import type { OperationsStore } from './store.ts';
 
 /** What an attempt needs of the credentials provider. */
@@ -38,10 +41,17 @@ export interface AttemptDeps {
 
 type AnyTopApi = TopApi<never, never>;
 
+// An event waiting for another of its delivery order is looked at again this soon (by the sweeper).
+const ORDER_WAIT_MS = 1_000;
+
 /**
  * Makes one attempt of an operation held under our lease: the guards, the TOP call, and the
  * outcome written back (SUCCEEDED, FAILED, PENDING_RETRY, DEAD, STALE or DUPLICATE).
  * Used alike by the webhook handlers, the retry sweeper and replays.
+ *
+ * An attempt that fails in this system for a reason it would meet again (a bug, a request
+ * DynamoDB refuses) ends DEAD with the reason, rather than coming back forever; a passing
+ * failure (DynamoDB unreachable) is thrown, and the lease makes the operation due again.
  */
 export async function attemptOperation(
   deps: AttemptDeps,
@@ -52,135 +62,234 @@ export async function attemptOperation(
     readonly checks?: Promise<AttemptChecks>;
   },
 ): Promise<Operation> {
-  const now = deps.now ?? Date.now;
   const token = operation.lease_token;
   if (token === undefined) throw new Error(`operation ${operation.operation_id} is not held under a lease`);
-  const settle = (changes: Partial<Operation>) =>
-    deps.store.settle(
+  const attempt = new Attempt(deps, operation, token);
+  try {
+    return await attempt.run(options);
+  } catch (error) {
+    if (isTransientFailure(error)) throw error;
+    const lastError = toInternalError(error);
+    deps.log.error('attempt failed in this system; the operation is DEAD', {
+      operation_id: operation.operation_id,
+      error: lastError.message,
+    });
+    // Without the result: it may be what could not be stored.
+    return attempt.giveUp({ status: 'DEAD', last_error: lastError, result: undefined });
+  }
+}
+
+/** One attempt's view of its operation: how it settles, and what it gives back when it does. */
+class Attempt {
+  readonly #deps: AttemptDeps;
+  readonly #operation: Operation;
+  readonly #token: string;
+  readonly #now: () => number;
+  /** The delivery order is held by this attempt and must be given back. */
+  #holdsOrder = false;
+
+  constructor(deps: AttemptDeps, operation: Operation, token: string) {
+    this.#deps = deps;
+    this.#operation = operation;
+    this.#token = token;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async run(options: { readonly deadlineMs: number; readonly checks?: Promise<AttemptChecks> }) {
+    try {
+      return await this.#run(options);
+    } finally {
+      if (this.#holdsOrder) {
+        // Not given back (the store is down): the hold lapses with the lease.
+        await this.#deps.store
+          .releaseOrders(orderKeysOf(this.#operation), this.#operation.operation_id)
+          .catch(() => {});
+      }
+    }
+  }
+
+  async #run(options: { readonly deadlineMs: number; readonly checks?: Promise<AttemptChecks> }) {
+    const { store } = this.#deps;
+    const operation = this.#operation;
+    const { banUntil } = await (options.checks ?? readChecks(store));
+    if (banUntil > this.#now()) {
+      const error = { kind: 'rate_limited', message: 'waiting out the TOP rate-limit ban' } as const;
+      return this.#retryLater(error, operation.attempts, banUntil);
+    }
+
+    const order = await holdDeliveryOrder(store, operation);
+    this.#holdsOrder = order.verdict !== 'busy' && orderKeysOf(operation).length > 0;
+    switch (order.verdict) {
+      case 'busy': {
+        const error = {
+          kind: 'transient',
+          message: 'waiting for another event of this delivery order to be delivered',
+        } as const;
+        return this.#retryLater(error, operation.attempts, 0, ORDER_WAIT_MS);
+      }
+      case 'stale':
+        return this.#settle({ status: 'STALE' });
+      case 'duplicate':
+        return this.#settle({ status: 'DUPLICATE', duplicate_of: order.duplicateOf });
+      case 'delivered':
+        return this.#settle({ status: 'SUCCEEDED', reconciled: true, outcome_unknown: undefined });
+      case 'send':
+        break;
+    }
+
+    const dedupeKey = operation.guards.dedupe_key;
+    if (dedupeKey) {
+      const holder = await claimFact(store, dedupeKey, operation);
+      if (holder !== operation.operation_id)
+        return this.#settle({ status: 'DUPLICATE', duplicate_of: holder });
+    }
+
+    const api = TOP_APIS[operation.request.method as keyof typeof TOP_APIS] as AnyTopApi | undefined;
+    if (!api) {
+      return this.giveUp({
+        status: 'FAILED',
+        last_error: { kind: 'permanent', message: `no TOP API ${operation.request.method}` },
+      });
+    }
+    return this.#call(api, options.deadlineMs);
+  }
+
+  async #call(api: AnyTopApi, deadlineMs: number): Promise<Operation> {
+    const { credentials: source, log } = this.#deps;
+    const operation = this.#operation;
+    let credentials: TopCredentials;
+    try {
+      credentials = await credentialsFor(source, api, operation);
+    } catch (error) {
+      log.warn('credentials unavailable for an attempt', { error: errorName(error) });
+      return this.#retryLater({ kind: 'auth', message: 'TOP credentials unavailable' }, operation.attempts);
+    }
+
+    // TOP calls made so far: a refresh after an auth error makes a second one in this attempt.
+    const call = { attempts: operation.attempts };
+    try {
+      const result = await withOneCredentialsRefresh(
+        source,
+        credentials,
+        () => credentialsFor(source, api, operation),
+        (with_) => {
+          call.attempts += 1;
+          return callTopApi(api, this.#deps.top, with_, operation.request.params as never, { deadlineMs });
+        },
+        (error) =>
+          log.info('retrying with refreshed TOP credentials', { code: error.code, sub_code: error.subCode }),
+      );
+      return this.#succeeded({
+        attempts: call.attempts,
+        top_request_id: result.requestId,
+        result: result.response,
+        last_error: undefined,
+      });
+    } catch (error) {
+      const attempts = call.attempts;
+      if (error instanceof TopRequestValidationError) {
+        return this.giveUp({
+          status: 'FAILED',
+          attempts,
+          last_error: { kind: 'permanent', message: error.message },
+        });
+      }
+      if (!(error instanceof TopError)) throw error;
+      const failure = toOperationError(error);
+      if (error.kind === 'permanent') {
+        // The call whose answer was lost did it: TOP now refuses to do it twice.
+        if (operation.outcome_unknown && api.alreadyApplied?.(error)) {
+          return this.#succeeded({
+            attempts,
+            top_request_id: error.requestId,
+            last_error: failure,
+            reconciled: true,
+          });
+        }
+        return this.giveUp({
+          status: 'FAILED',
+          attempts,
+          last_error: failure,
+          top_request_id: error.requestId,
+        });
+      }
+      let notBefore = 0;
+      if (error instanceof TopRateLimitedError && error.retryAfterMs !== undefined) {
+        notBefore = this.#now() + error.retryAfterMs;
+        await this.#deps.store.extendBan(notBefore);
+      }
+      const unknown = operation.outcome_unknown || error.mayHaveTakenEffect;
+      return this.#retryLater(failure, attempts, notBefore, undefined, {
+        outcome_unknown: unknown || undefined,
+      });
+    }
+  }
+
+  /** TOP took the call: the delivery order's history moves first, so a crash before the record still counts it. */
+  async #succeeded(changes: Partial<Operation>): Promise<Operation> {
+    try {
+      await recordDelivered(this.#deps.store, this.#operation);
+      this.#holdsOrder = false;
+    } catch (error) {
+      this.#deps.log.warn('could not advance the ordering guard', { error: errorName(error) });
+    }
+    return this.#settle({ status: 'SUCCEEDED', outcome_unknown: undefined, ...changes });
+  }
+
+  /** DEAD or FAILED: nothing more will be sent, so the fulfilment may be sent by another delivery. */
+  async giveUp(changes: Partial<Operation> & { readonly status: 'DEAD' | 'FAILED' }): Promise<Operation> {
+    const settled = await this.#settle(changes);
+    const dedupeKey = this.#operation.guards.dedupe_key;
+    if (dedupeKey) await this.#deps.store.releaseFact(dedupeKey, this.#operation.operation_id);
+    return settled;
+  }
+
+  #retryLater(
+    error: OperationError,
+    attempts: number,
+    notBefore = 0,
+    delayMs?: number,
+    changes: Partial<Operation> = {},
+  ): Promise<Operation> {
+    const { retry, random } = this.#deps;
+    const now = this.#now();
+    if (budgetSpent(attempts, this.#operation.budget_started_at, now, retry)) {
+      return this.giveUp({ ...changes, status: 'DEAD', attempts, last_error: error });
+    }
+    const delay = delayMs ?? retryDelayMs(Math.max(1, attempts), retry, random);
+    const next = Math.max(now + delay, notBefore);
+    return this.#settle({
+      ...changes,
+      status: 'PENDING_RETRY',
+      attempts,
+      next_attempt_at: next,
+      last_error: error,
+    });
+  }
+
+  #settle(changes: Partial<Operation>): Promise<Operation> {
+    return this.#deps.store.settle(
       {
-        ...operation,
+        ...this.#operation,
         lease_token: undefined,
         lease_expires_at: undefined,
         next_attempt_at: undefined,
         ...changes,
-        updated_at: now(),
+        updated_at: this.#now(),
       },
-      token,
+      this.#token,
     );
-  const retryLater = (error: OperationError, attempts: number, notBefore = 0) => {
-    if (budgetSpent(attempts, operation.budget_started_at, now(), deps.retry)) {
-      return settle({ status: 'DEAD', attempts, last_error: error });
-    }
-    const next = Math.max(now() + retryDelayMs(Math.max(1, attempts), deps.retry, deps.random), notBefore);
-    return settle({ status: 'PENDING_RETRY', attempts, next_attempt_at: next, last_error: error });
-  };
-
-  const { guards } = operation;
-  const { banUntil, lastDelivered } = await (options.checks ?? readChecks(deps.store, operation));
-  if (banUntil > now()) {
-    const error = { kind: 'rate_limited', message: 'waiting out the TOP rate-limit ban' } as const;
-    return retryLater(error, operation.attempts, banUntil);
-  }
-  if (guards.occurred_at !== undefined && lastDelivered > guards.occurred_at)
-    return settle({ status: 'STALE' });
-  if (guards.dedupe_key) {
-    const holder = await deps.store.holdFact(guards.dedupe_key, operation.operation_id, operation.expires_at);
-    if (holder !== operation.operation_id) return settle({ status: 'DUPLICATE', duplicate_of: holder });
-  }
-
-  const api = TOP_APIS[operation.request.method as keyof typeof TOP_APIS] as AnyTopApi | undefined;
-  if (!api) {
-    return settle({
-      status: 'FAILED',
-      last_error: { kind: 'permanent', message: `no TOP API ${operation.request.method}` },
-    });
-  }
-
-  let credentials: TopCredentials;
-  try {
-    credentials = await credentialsFor(deps.credentials, api, operation);
-  } catch (error) {
-    deps.log.warn('credentials unavailable for an attempt', { error: errorName(error) });
-    return retryLater({ kind: 'auth', message: 'TOP credentials unavailable' }, operation.attempts);
-  }
-
-  // TOP calls made so far: a refresh after an auth error makes a second one in this attempt.
-  const call = { attempts: operation.attempts };
-  try {
-    const result = await withOneCredentialsRefresh(
-      deps.credentials,
-      credentials,
-      () => credentialsFor(deps.credentials, api, operation),
-      (with_) => {
-        call.attempts += 1;
-        return callTopApi(api, deps.top, with_, operation.request.params as never, {
-          deadlineMs: options.deadlineMs,
-        });
-      },
-      (error) =>
-        deps.log.info('retrying with refreshed TOP credentials', {
-          code: error.code,
-          sub_code: error.subCode,
-        }),
-    );
-    const attempts = call.attempts;
-    const succeeded = await settle({
-      status: 'SUCCEEDED',
-      attempts,
-      top_request_id: result.requestId,
-      result: result.response,
-      last_error: undefined,
-    });
-    await afterSuccess(deps, succeeded);
-    return succeeded;
-  } catch (error) {
-    const attempts = call.attempts;
-    if (error instanceof TopRequestValidationError) {
-      return settle({
-        status: 'FAILED',
-        attempts,
-        last_error: { kind: 'permanent', message: error.message },
-      });
-    }
-    if (!(error instanceof TopError)) throw error;
-    const failure = toOperationError(error);
-    if (error.kind === 'permanent') {
-      const failed = await settle({
-        status: 'FAILED',
-        attempts,
-        last_error: failure,
-        top_request_id: error.requestId,
-      });
-      if (guards.dedupe_key) await deps.store.releaseFact(guards.dedupe_key, operation.operation_id);
-      return failed;
-    }
-    let notBefore = 0;
-    if (error instanceof TopRateLimitedError && error.retryAfterMs !== undefined) {
-      notBefore = now() + error.retryAfterMs;
-      await deps.store.extendBan(notBefore);
-    }
-    return retryLater(failure, attempts, notBefore);
   }
 }
 
-/** What an attempt reads before calling: the shared ban, and the ordering guard's last delivery. */
+/** What an attempt reads before calling: the shared rate-limit ban. */
 export interface AttemptChecks {
   readonly banUntil: number;
-  readonly lastDelivered: number;
 }
 
-/** Reads the checks of an operation at once: each read is a round trip on the way to TOP. */
-export async function readChecks(
-  store: OperationsStore,
-  operation: Pick<Operation, 'guards'>,
-): Promise<AttemptChecks> {
-  const keys = operation.guards.order_keys ?? [];
-  const ordered = keys.length > 0 && operation.guards.occurred_at !== undefined;
-  const [banUntil, lastDelivered] = await Promise.all([
-    store.banUntil(),
-    ordered ? store.lastDelivered(keys) : 0,
-  ]);
-  return { banUntil, lastDelivered };
+/** Reads the checks of an attempt; a round trip on the way to TOP, so it goes alongside the claim. */
+export async function readChecks(store: OperationsStore): Promise<AttemptChecks> {
+  return { banUntil: await store.banUntil() };
 }
 
 async function credentialsFor(
@@ -190,17 +299,6 @@ async function credentialsFor(
 ): Promise<TopCredentials> {
   if (!api.requiresSession) return source.app();
   return (await source.forSeller(operation.request.seller_id)).credentials;
-}
-
-// The ordering guard moves forward only once TOP has the newer status.
-async function afterSuccess(deps: AttemptDeps, operation: Operation): Promise<void> {
-  const { order_keys: keys, occurred_at: occurredAt } = operation.guards;
-  if (!keys?.length || occurredAt === undefined) return;
-  try {
-    await deps.store.markDelivered(keys, occurredAt, operation.operation_id, operation.expires_at);
-  } catch (error) {
-    deps.log.warn('could not advance the ordering guard', { error: errorName(error) });
-  }
 }
 
 /** TOP's failure in our record's terms; `sub_msg` is TOP's text about the sender's own request. */

@@ -31,16 +31,23 @@ export interface OutboxRequest {
 
 /** Checks made right before each call. */
 export interface OperationGuards {
-  /** Ordering: the delivery-order keys this event reports on, and when it happened (epoch ms). */
+  /**
+   * Ordering: the delivery-order keys this event reports on (one event of them in flight at a
+   * time), when it happened (epoch ms) and the status it reports.
+   */
   readonly order_keys?: readonly string[] | undefined;
   readonly occurred_at?: number | undefined;
+  readonly order_status?: string | undefined;
   /** Business dedupe: one key per (seller, out_ref, logistics_no, send_type). */
   readonly dedupe_key?: string | undefined;
 }
 
-/** What the last attempt learnt from TOP, in TOP's own terms. */
+/**
+ * What the last attempt learnt, in TOP's own terms; `internal` when it failed in this system for a
+ * reason another attempt would meet again (it is then DEAD, for an operator to look at).
+ */
 export interface OperationError {
-  readonly kind: 'transient' | 'rate_limited' | 'auth' | 'permanent';
+  readonly kind: 'transient' | 'rate_limited' | 'auth' | 'permanent' | 'internal';
   readonly message: string;
   readonly code?: number | undefined;
   readonly sub_code?: string | undefined;
@@ -70,6 +77,10 @@ export interface Operation {
   readonly result?: unknown;
   readonly last_error?: OperationError | undefined;
   readonly duplicate_of?: string | undefined;
+  /** A call may have reached TOP without its answer reaching us: a later "already done" is success. */
+  readonly outcome_unknown?: boolean | undefined;
+  /** SUCCEEDED without TOP's result: TOP said a call whose answer was lost had done it. */
+  readonly reconciled?: boolean | undefined;
   /** TTL, epoch seconds: after it the record is gone and the key may be used again. */
   readonly expires_at: number;
 }

@@ -25,6 +25,15 @@ export interface DueOperation {
   readonly dueAt: number;
 }
 
+/** What the ordering guard of one delivery-order key knows of the last event delivered for it. */
+export interface OrderHistory {
+  /** `occurred_at` of that event, epoch ms; 0 when none was delivered (or the record expired). */
+  readonly lastOccurredAt: number;
+  readonly lastStatus: string | undefined;
+  /** The operation that delivered it. */
+  readonly operationId: string | undefined;
+}
+
 /** How an operation is taken for an attempt: when due (retry, lapsed lease) or by an operator's replay. */
 export type AcquireMode = 'due' | 'replay';
 
@@ -184,39 +193,123 @@ export class OperationsStore {
     });
   }
 
-  /** The latest `occurred_at` delivered for each ordering key (0 for none), the newest of them. */
-  async lastDelivered(keys: readonly string[]): Promise<number> {
-    const items = await Promise.all(
-      keys.map(async (key) => {
-        const { Item } = await this.#call('read the ordering guard', () =>
-          this.#doc.send(
-            new GetCommand({ TableName: this.#table, Key: orderKey(key), ConsistentRead: true }),
-          ),
-        );
-        return typeof Item?.last_occurred_at === 'number' ? Item.last_occurred_at : 0;
-      }),
-    );
-    return Math.max(0, ...items);
+  /**
+   * Holds the ordering guard of each key for `operationId` until `holdUntil` (its lease), so one
+   * event of a delivery order is in flight at a time. Keys are taken in order, and all given back
+   * when one is held by another operation: `undefined` then. Otherwise what each guard knows of
+   * the last event delivered for it.
+   */
+  async holdOrders(
+    keys: readonly string[],
+    operationId: string,
+    holdUntil: number,
+    expiresAt: number,
+  ): Promise<OrderHistory[] | undefined> {
+    const held: string[] = [];
+    const histories: OrderHistory[] = [];
+    for (const key of [...keys].sort()) {
+      const item = await this.#holdOrder(key, operationId, holdUntil, expiresAt);
+      if (!item) {
+        await this.releaseOrders(held, operationId);
+        return undefined;
+      }
+      held.push(key);
+      histories.push(orderHistory(item, this.#nowSeconds()));
+    }
+    return histories;
   }
 
-  /** Moves each ordering key forward to `occurredAt`; never backwards. */
-  async markDelivered(keys: readonly string[], occurredAt: number, operationId: string, expiresAt: number) {
+  async #holdOrder(key: string, operationId: string, holdUntil: number, expiresAt: number) {
+    try {
+      const { Attributes } = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: orderKey(key),
+          // A guard past its TTL keeps its old expiry, so its history still reads as gone.
+          UpdateExpression:
+            'SET holder = :me, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
+          ConditionExpression: 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now',
+          ExpressionAttributeValues: {
+            ':me': operationId,
+            ':until': holdUntil,
+            ':expires': expiresAt,
+            ':now': this.#now(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ?? {};
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw new StoreUnavailableError('hold the ordering guard', { cause: error });
+    }
+  }
+
+  /** Gives back the ordering guards `operationId` holds; a guard another operation took is left alone. */
+  async releaseOrders(keys: readonly string[], operationId: string): Promise<void> {
     for (const key of keys) {
-      await this.#conditional('advance the ordering guard', async () => {
+      await this.#conditional('release the ordering guard', async () => {
         await this.#doc.send(
-          new PutCommand({
+          new UpdateCommand({
             TableName: this.#table,
-            Item: {
-              ...orderKey(key),
-              last_occurred_at: occurredAt,
-              operation_id: operationId,
-              expires_at: expiresAt,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR last_occurred_at < :at',
-            ExpressionAttributeValues: { ':at': occurredAt },
+            Key: orderKey(key),
+            UpdateExpression: 'REMOVE holder, holder_until',
+            ConditionExpression: 'holder = :me',
+            ExpressionAttributeValues: { ':me': operationId },
           }),
         );
       });
+    }
+  }
+
+  /**
+   * Records that `operationId` delivered the event of `occurredAt` with `status`, moving each guard
+   * forward (never back), and gives the guards back.
+   */
+  async advanceOrders(
+    keys: readonly string[],
+    event: { readonly occurredAt: number; readonly status: string | undefined },
+    operationId: string,
+    expiresAt: number,
+  ): Promise<void> {
+    for (const key of keys) {
+      const values = {
+        ':at': event.occurredAt,
+        ':status': event.status ?? '',
+        ':me': operationId,
+        ':expires': expiresAt,
+        ':nowSeconds': this.#nowSeconds(),
+      };
+      const history =
+        'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
+      const newer =
+        '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
+      // Usually one write: still the holder, and the newest event so far.
+      const advanced = await this.#conditional('advance the ordering guard', async () => {
+        await this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: orderKey(key),
+            UpdateExpression: `${history} REMOVE holder, holder_until`,
+            ConditionExpression: `holder = :me AND ${newer}`,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      });
+      if (advanced) continue;
+      // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
+      await this.#conditional('advance the ordering guard', async () => {
+        await this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: orderKey(key),
+            UpdateExpression: history,
+            ConditionExpression: newer,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      });
+      await this.releaseOrders([key], operationId);
     }
   }
 
@@ -225,27 +318,44 @@ export class OperationsStore {
    * Returns the holder: `operationId` itself when it got (or already had) the marker.
    */
   async holdFact(key: string, operationId: string, expiresAt: number): Promise<string> {
-    const held = await this.#conditional('claim a fulfilment', async () => {
+    // A marker released between our write and our read is tried again; a few rounds settle it.
+    for (let round = 0; round < 3; round++) {
+      const held = await this.#conditional('claim a fulfilment', async () => {
+        await this.#doc.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { ...dedupeKey(key), operation_id: operationId, expires_at: expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk) OR operation_id = :me OR expires_at < :nowSeconds',
+            ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': this.#nowSeconds() },
+          }),
+        );
+      });
+      if (held) return operationId;
+      const { Item } = await this.#call('read a fulfilment claim', () =>
+        this.#doc.send(new GetCommand({ TableName: this.#table, Key: dedupeKey(key), ConsistentRead: true })),
+      );
+      if (typeof Item?.operation_id === 'string') return Item.operation_id;
+    }
+    throw new StoreUnavailableError('claim a fulfilment', {
+      cause: new Error('the marker kept changing hands'),
+    });
+  }
+
+  /** Moves the fact `key` from `from` (which can no longer send it) to `to`; `false` if it moved meanwhile. */
+  takeFact(key: string, from: string, to: string, expiresAt: number): Promise<boolean> {
+    return this.#conditional('take over a fulfilment', async () => {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: { ...dedupeKey(key), operation_id: operationId, expires_at: expiresAt },
-          ConditionExpression: 'attribute_not_exists(pk) OR operation_id = :me OR expires_at < :nowSeconds',
-          ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': this.#nowSeconds() },
+          Item: { ...dedupeKey(key), operation_id: to, expires_at: expiresAt },
+          ConditionExpression: 'operation_id = :from',
+          ExpressionAttributeValues: { ':from': from },
         }),
       );
     });
-    if (held) return operationId;
-    const { Item } = await this.#call('read a fulfilment claim', () =>
-      this.#doc.send(new GetCommand({ TableName: this.#table, Key: dedupeKey(key), ConsistentRead: true })),
-    );
-    // Released between our write and this read: try once more rather than report no holder.
-    return typeof Item?.operation_id === 'string'
-      ? Item.operation_id
-      : this.holdFact(key, operationId, expiresAt);
   }
 
-  /** Lets another operation send the fact again (ours failed for good). */
+  /** Lets another operation send the fact again (ours will not). */
   async releaseFact(key: string, operationId: string): Promise<void> {
     await this.#conditional('release a fulfilment', async () => {
       await this.#doc.send(
@@ -298,4 +408,17 @@ function toItem(operation: Operation): Record<string, unknown> {
 function fromItem(item: Record<string, unknown>): Operation {
   const { pk: _pk, due_shard: _shard, due_at: _due, ...operation } = item;
   return operation as unknown as Operation;
+}
+
+function orderHistory(item: Record<string, unknown>, nowSeconds: number): OrderHistory {
+  const expired = typeof item.expires_at === 'number' && item.expires_at < nowSeconds;
+  if (expired || typeof item.last_occurred_at !== 'number') {
+    return { lastOccurredAt: 0, lastStatus: undefined, operationId: undefined };
+  }
+  return {
+    lastOccurredAt: item.last_occurred_at,
+    lastStatus:
+      typeof item.last_status === 'string' && item.last_status !== '' ? item.last_status : undefined,
+    operationId: typeof item.operation_id === 'string' ? item.operation_id : undefined,
+  };
 }

@@ -1,6 +1,6 @@
 import { type AttemptDeps, attemptOperation } from './execute.ts';
 import { leaseFor, topDeadlineFor } from './lease.ts';
-import type { OperationStatus } from './operation.ts';
+import type { Operation, OperationStatus } from './operation.ts';
 
 export interface SweepDeps extends AttemptDeps {
   readonly topDeadlineMs: number;
@@ -16,6 +16,8 @@ export interface SweepReport {
   readonly attempted: number;
   /** Due operations another invocation took first. */
   readonly skipped: number;
+  /** Attempts that failed before their outcome could be written; they stay due. */
+  readonly failed: number;
   readonly outcomes: Partial<Record<OperationStatus, number>>;
   /** Attempts that ended on the TOP credentials (refused, or unreadable). */
   readonly authErrors: number;
@@ -35,9 +37,10 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
   const outcomes: Partial<Record<OperationStatus, number>> = {};
   let attempted = 0;
   let skipped = 0;
+  let failed = 0;
   let authErrors = 0;
   if ((await deps.store.banUntil()) > now())
-    return { banned: true, attempted, skipped, outcomes, authErrors };
+    return { banned: true, attempted, skipped, failed, outcomes, authErrors };
 
   let rateLimited = false;
   const hasTime = () => remainingMs() > STOP_RESERVE_MS + deps.topDeadlineMs && !rateLimited;
@@ -55,9 +58,20 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
         }
         takenThisPage++;
         attempted++;
-        const settled = await attemptOperation(deps, held, {
-          deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
-        });
+        let settled: Operation;
+        try {
+          settled = await attemptOperation(deps, held, {
+            deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
+          });
+        } catch (error) {
+          // A passing failure (DynamoDB unreachable): the lease makes it due again; the others go on.
+          failed++;
+          deps.log.warn('attempt failed; the operation stays due', {
+            operation_id: held.operation_id,
+            error: error instanceof Error ? error.name : typeof error,
+          });
+          continue;
+        }
         outcomes[settled.status] = (outcomes[settled.status] ?? 0) + 1;
         if (settled.status !== 'SUCCEEDED' && settled.last_error?.kind === 'auth') authErrors++;
         if (settled.status === 'DEAD') {
@@ -77,5 +91,5 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, due.length) }, worker));
     if (takenThisPage === 0) break;
   }
-  return { banned: false, attempted, skipped, outcomes, authErrors };
+  return { banned: false, attempted, skipped, failed, outcomes, authErrors };
 }

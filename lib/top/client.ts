@@ -52,6 +52,16 @@ const MAX_DEADLINE_MS = 60_000;
 // A retry is only worth making with at least this much of the deadline left after the wait.
 const MIN_ATTEMPT_MS = 100;
 
+// Failures of the connection itself: nothing of the request can have reached TOP.
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
 const SYSTEM_PARAMS = new Set([
   'method',
   'app_key',
@@ -178,7 +188,7 @@ export class TopClient {
     remainingMs: number,
   ): Promise<Record<string, unknown>> {
     if (remainingMs <= 0)
-      throw new TopTimeoutError(`TOP ${method}: deadline passed before sending`, { method });
+      throw new TopTimeoutError(`TOP ${method}: deadline passed before sending`, { method, sent: false });
     const form = this.signedFields(method, business, credentials).toString();
     const signal = AbortSignal.timeout(Math.ceil(remainingMs));
     let result: Awaited<ReturnType<typeof postForm>>;
@@ -192,12 +202,18 @@ export class TopClient {
         });
       }
       const code = (cause as { code?: string }).code ?? (cause as Error).name;
-      throw new TopTransportError(`TOP ${method} could not be reached (${code})`, { method, cause });
+      throw new TopTransportError(`TOP ${method} could not be reached (${code})`, {
+        method,
+        cause,
+        sent: !NOT_SENT_CODES.has(code),
+      });
     }
     if (result.status < 200 || result.status > 299) {
       throw new TopTransportError(`TOP ${method} answered HTTP ${result.status}`, {
         method,
         status: result.status,
+        // A 5xx from the gateway's front may come after the router took the call; a 4xx does not.
+        sent: result.status >= 500,
       });
     }
     return readTopResponse(result.body, method);

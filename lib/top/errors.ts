@@ -41,19 +41,45 @@ export abstract class TopError extends Error {
   get retryable(): boolean {
     return this.kind === 'transient' || this.kind === 'rate_limited';
   }
+
+  /**
+   * Whether TOP may have carried the call out although it failed here: the request may have
+   * reached it and the answer was lost. A caller that needs exactly-once records it.
+   */
+  get mayHaveTakenEffect(): boolean {
+    return false;
+  }
 }
 
 /** A platform fault (isp.*, code 10); the same request may succeed later. */
 export class TopTransientError extends TopError {
   readonly kind = 'transient';
+
+  // isp.top-remote-connection-timeout and its kin: the gateway gave up on a backend that may have acted.
+  override get mayHaveTakenEffect(): boolean {
+    return /timeout/i.test(this.subCode ?? '');
+  }
 }
 
 /** Non-2xx, reset, refused, unreadable body: the call never produced an answer from TOP. */
 export class TopTransportError extends TopTransientError {
   readonly status: number | undefined;
-  constructor(message: string, options: TopErrorOptions & { status?: number | undefined } = {}) {
+  readonly #sent: boolean;
+  constructor(
+    message: string,
+    options: TopErrorOptions & {
+      status?: number | undefined;
+      /** Whether any of the request may have left this process; default `true` (the safe guess). */
+      sent?: boolean | undefined;
+    } = {},
+  ) {
     super(message, options);
     this.status = options.status;
+    this.#sent = options.sent ?? true;
+  }
+
+  override get mayHaveTakenEffect(): boolean {
+    return this.#sent;
   }
 }
 

@@ -16,6 +16,11 @@ export interface TopApi<Request extends z.ZodType, Response extends z.ZodType> {
   readonly response: Response;
   /** A failure flag inside a success body, as error fields; `undefined` when the call succeeded. */
   readonly failure: (response: z.output<Response>) => TopErrorFields | undefined;
+  /**
+   * Whether a refusal says the call was carried out before (an order already shipped). After a
+   * call whose outcome was unknown, such a refusal is that call's success.
+   */
+  readonly alreadyApplied?: (refusal: TopErrorFields) => boolean;
 }
 
 /** What request-side helpers read of an API; `failure` stays out, so any API fits. */

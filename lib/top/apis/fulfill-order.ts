@@ -44,6 +44,9 @@ export const FulfillOrderResponse = z.looseObject({
 });
 export type FulfillOrderResponse = z.output<typeof FulfillOrderResponse>;
 
+// How TOP refuses to ship an order that was shipped in full (which closed it).
+const ALREADY_SHIPPED = /ALREADY_SHIPPED|ORDER_CLOSED|already (?:been )?shipped|order (?:is )?closed/i;
+
 export const fulfillOrderApi = {
   method: 'aliexpress.solution.order.fulfill',
   requiresSession: true,
@@ -53,6 +56,7 @@ export const fulfillOrderApi = {
     result?.result_success === true
       ? undefined
       : { subCode: result?.result_error_code ?? 'result_success=false', subMsg: result?.result_error_desc },
+  alreadyApplied: ({ subCode, subMsg }) => ALREADY_SHIPPED.test(`${subCode ?? ''} ${subMsg ?? ''}`),
 } satisfies TopApi<typeof FulfillOrderRequest, typeof FulfillOrderResponse>;
 
 /** Ships an order (or part of it) for the seller whose session `credentials` carries. */

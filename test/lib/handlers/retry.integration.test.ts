@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
 import type { Fault } from '#local/top-sim/faults.ts';
@@ -148,6 +149,83 @@ describe('retrying what TOP could not take', () => {
     stack.clock.now += 10_001;
     expect(await stack.sweep()).toMatchObject({ attempted: 1, outcomes: { SUCCEEDED: 1 } });
     expect(executed()).toBe(1);
+  });
+
+  it('marks DEAD an operation whose attempt fails in this system for good, records why, and sweeps the others', async () => {
+    // Accepted by an earlier version that did not bound ids: its ordering-guard key is past
+    // DynamoDB's 2048-byte key limit, so every attempt's read of the guard is refused.
+    const wedged = claimedOperation(stack.clock.now, {
+      flow: 'wms-delivery',
+      request: {
+        method: 'tmall.ovs.delivery.order.info.send',
+        params: deliveryOrder({ ticket_id: 'T-WEDGED' }),
+      },
+      guards: { order_keys: [`wms#ticket#${'9'.repeat(3_000)}`], occurred_at: stack.clock.now },
+      lease_expires_at: stack.clock.now - 2,
+    });
+    const healthy = claimedOperation(stack.clock.now, {
+      flow: 'wms-delivery',
+      request: {
+        method: 'tmall.ovs.delivery.order.info.send',
+        params: deliveryOrder({ ticket_id: 'T-HEALTHY' }),
+      },
+      lease_expires_at: stack.clock.now - 1,
+    });
+    await stack.runtime.store.create(wedged);
+    await stack.runtime.store.create(healthy);
+
+    const report = await stack.sweep();
+    expect(report).toMatchObject({ attempted: 2, outcomes: { DEAD: 1, SUCCEEDED: 1 } });
+    const dead = await stack.runtime.store.get(wedged.operation_id);
+    expect(dead).toMatchObject({ status: 'DEAD', attempts: 0 });
+    expect(dead?.last_error).toMatchObject({ kind: 'internal' });
+    expect(dead?.last_error?.message).toMatch(/ValidationException/);
+    expect(executed()).toBe(1);
+    // Nothing of it is due any more: the next sweep has nothing to do.
+    stack.clock.now += 3_600_000;
+    expect((await stack.sweep()).attempted).toBe(0);
+  });
+
+  it('leaves an operation due when DynamoDB fails its attempt in passing, and sweeps the others', async () => {
+    // The harness's own client, whose requests about one ticket fail as a dropped connection would.
+    const client = new DynamoDBClient({
+      endpoint: parts.dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    let flaky = false;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        if (flaky && JSON.stringify(args.input).includes('T-FLAKY-ORDER')) {
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const own = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb: client } });
+    for (const ticket of ['T-FLAKY-ORDER', 'T-STEADY-ORDER']) {
+      await own.runtime.store.create(
+        claimedOperation(own.clock.now, {
+          flow: 'wms-delivery',
+          request: {
+            method: 'tmall.ovs.delivery.order.info.send',
+            params: deliveryOrder({ ticket_id: ticket }),
+          },
+          guards: { order_keys: [`wms#ticket#${ticket}`] },
+          lease_expires_at: own.clock.now - 1,
+        }),
+      );
+    }
+    flaky = true;
+    expect(await own.sweep()).toMatchObject({ attempted: 2, failed: 1, outcomes: { SUCCEEDED: 1 } });
+    expect(executed()).toBe(1);
+    flaky = false;
+    own.clock.now += 3_600_000;
+    expect(await own.sweep()).toMatchObject({ attempted: 1, failed: 0, outcomes: { SUCCEEDED: 1 } });
+    expect(executed()).toBe(2);
+    client.destroy();
   });
 
   it('answers a redelivery of a pending operation with where it stands, sending nothing', async () => {

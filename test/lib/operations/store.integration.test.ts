@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '#lib/operations/errors.ts';
+import type { OrderHistory } from '#lib/operations/store.ts';
 import { startTestDynamo, type TestDynamo, testStore } from '#test/helpers/dynamo.ts';
 import { claimedOperation } from '#test/helpers/operations.ts';
 
@@ -161,14 +162,40 @@ describe('OperationsStore against dynalite', () => {
   });
 
   describe('the ordering guard', () => {
-    it('keeps the newest delivered time of each key and never moves back', async () => {
-      const { store } = await testStore(dynamo);
-      expect(await store.lastDelivered(['wms#ticket#T1'])).toBe(0);
-      await store.markDelivered(['wms#ticket#T1', 'wms#platform#P1'], 2_000, 'op_a', 9_999_999_999);
-      await store.markDelivered(['wms#ticket#T1'], 1_000, 'op_b', 9_999_999_999);
-      expect(await store.lastDelivered(['wms#ticket#T1'])).toBe(2_000);
-      await store.markDelivered(['wms#platform#P1'], 3_000, 'op_c', 9_999_999_999);
-      expect(await store.lastDelivered(['wms#ticket#T1', 'wms#platform#P1'])).toBe(3_000);
+    const FAR = 9_999_999_999;
+    const last = (histories: readonly OrderHistory[] | undefined) =>
+      histories?.map((history) => history.lastOccurredAt);
+
+    it('keeps the newest delivered event of each key and never moves back', async () => {
+      const { store, clock } = await testStore(dynamo);
+      const until = clock.now + 10_000;
+      const both = ['wms#ticket#T1', 'wms#platform#P1'];
+      expect(last(await store.holdOrders(both, 'op_a', until, FAR))).toEqual([0, 0]);
+      await store.advanceOrders(both, { occurredAt: 2_000, status: 'PACK_FINISH' }, 'op_a', FAR);
+      expect(await store.holdOrders(['wms#ticket#T1'], 'op_b', until, FAR)).toEqual([
+        { lastOccurredAt: 2_000, lastStatus: 'PACK_FINISH', operationId: 'op_a' },
+      ]);
+      await store.advanceOrders(['wms#ticket#T1'], { occurredAt: 1_000, status: 'PACKAGING' }, 'op_b', FAR);
+      expect(last(await store.holdOrders(both, 'op_c', until, FAR))).toEqual([2_000, 2_000]);
+      await store.advanceOrders(['wms#platform#P1'], { occurredAt: 3_000, status: 'X' }, 'op_c', FAR);
+      await store.releaseOrders(both, 'op_c');
+      expect(last(await store.holdOrders(both, 'op_d', until, FAR))).toEqual([3_000, 2_000]);
+    });
+
+    it('lets one operation hold a delivery order at a time, until it gives it back or its hold lapses', async () => {
+      const { store, clock } = await testStore(dynamo);
+      const keys = ['wms#ticket#T2', 'wms#platform#P2'];
+      expect(await store.holdOrders(keys, 'op_a', clock.now + 1_000, FAR)).toHaveLength(2);
+      expect(await store.holdOrders(['wms#platform#P2'], 'op_b', clock.now + 1_000, FAR)).toBeUndefined();
+      // The one key op_b could take is given back when the other is held.
+      expect(
+        await store.holdOrders(['wms#ticket#T9', 'wms#ticket#T2'], 'op_b', clock.now + 1_000, FAR),
+      ).toBeUndefined();
+      expect(await store.holdOrders(['wms#ticket#T9'], 'op_c', clock.now + 1_000, FAR)).toHaveLength(1);
+      await store.releaseOrders(keys, 'op_a');
+      expect(await store.holdOrders(keys, 'op_b', clock.now + 1_000, FAR)).toHaveLength(2);
+      clock.now += 1_001;
+      expect(await store.holdOrders(keys, 'op_d', clock.now + 1_000, FAR)).toHaveLength(2);
     });
   });
 
