@@ -12,6 +12,7 @@ import {
   TopTransportError,
 } from '#lib/top/errors.ts';
 import { closeGatewayPools } from '#lib/top/transport.ts';
+import type { Fault } from '#local/top-sim/faults.ts';
 import type { TopSimulator } from '#local/top-sim/server.ts';
 import { appCredentials, clientFor, sellerCredentials, startTestSimulator } from '#test/helpers/top-sim.ts';
 
@@ -188,6 +189,51 @@ describe('TopClient against the simulator', () => {
 
       expect(error).toBeInstanceOf(TopTransportError);
       expect(error.status).toBe(503);
+    });
+
+    describe('whether a failed call may have taken effect at TOP', () => {
+      it.each<[string, Fault, boolean]>([
+        ['a timeout after sending', { type: 'latency', ms: 1_000, count: 1 }, true],
+        ['a connection reset after sending', { type: 'reset', count: 1 }, true],
+        ['a 502 from the gateway', { type: 'http', status: 502, count: 1 }, true],
+        ['a 403 from the gateway', { type: 'http', status: 403, count: 1 }, false],
+        [
+          'an isp.* remote timeout',
+          { type: 'isp', sub_code: 'isp.top-remote-connection-timeout', count: 1 },
+          true,
+        ],
+        ['an isp.* service error', { type: 'isp', sub_code: 'isp.remote-service-error', count: 1 }, false],
+        [
+          'an isv.* refusal',
+          { type: 'error', code: 15, msg: 'x', sub_code: 'isv.invalid-parameter', count: 1 },
+          false,
+        ],
+      ])('after %s: %s', async (_, fault, mayHave) => {
+        sim.faults.set([fault]);
+        const error = await fulfillOrder(
+          clientFor(sim, { deadlineMs: 300 }),
+          sellerCredentials,
+          shipment,
+        ).catch((e) => e);
+        expect(error.mayHaveTakenEffect).toBe(mayHave);
+      });
+
+      it('says no when the gateway refuses the connection: nothing was sent', async () => {
+        const closed = await startTestSimulator();
+        const client = clientFor(closed);
+        await closed.close();
+        const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
+        expect(error).toBeInstanceOf(TopTransportError);
+        expect(error.mayHaveTakenEffect).toBe(false);
+      });
+
+      it('says no when the deadline passed before sending', async () => {
+        let now = 0;
+        const client = clientFor(sim, { deadlineMs: 100, now: () => (now += 1_000) });
+        const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
+        expect(error).toBeInstanceOf(TopTimeoutError);
+        expect(error.mayHaveTakenEffect).toBe(false);
+      });
     });
 
     it('makes 100 sequential calls over one keep-alive connection', async () => {
