@@ -69,13 +69,7 @@ export async function attemptOperation(
     return await attempt.run(options);
   } catch (error) {
     if (isTransientFailure(error)) throw error;
-    const lastError = toInternalError(error);
-    deps.log.error('attempt failed in this system; the operation is DEAD', {
-      operation_id: operation.operation_id,
-      error: lastError.message,
-    });
-    // Without the result: it may be what could not be stored.
-    return attempt.giveUp({ status: 'DEAD', last_error: lastError, result: undefined });
+    return attempt.failedInternally(error);
   }
 }
 
@@ -87,6 +81,8 @@ class Attempt {
   readonly #now: () => number;
   /** The delivery order is held by this attempt and must be given back. */
   #holdsOrder = false;
+  /** What TOP answered when it took the call: whatever fails after, the event was delivered. */
+  #delivered: Partial<Operation> | undefined;
 
   constructor(deps: AttemptDeps, operation: Operation, token: string) {
     this.#deps = deps;
@@ -227,6 +223,7 @@ class Attempt {
 
   /** TOP took the call: the delivery order's history moves first, so a crash before the record still counts it. */
   async #succeeded(changes: Partial<Operation>): Promise<Operation> {
+    this.#delivered = changes;
     try {
       await recordDelivered(this.#deps.store, this.#operation);
       this.#holdsOrder = false;
@@ -234,6 +231,30 @@ class Attempt {
       this.#deps.log.warn('could not advance the ordering guard', { error: errorName(error) });
     }
     return this.#settle({ status: 'SUCCEEDED', outcome_unknown: undefined, ...changes });
+  }
+
+  /**
+   * The attempt failed in this system for a reason another attempt would meet again: DEAD with the
+   * reason (an operator replays it once the cause is fixed), or SUCCEEDED if TOP had taken the call.
+   * Without the result either way: it may be what could not be stored.
+   */
+  async failedInternally(error: unknown): Promise<Operation> {
+    const lastError = toInternalError(error);
+    const { operation_id } = this.#operation;
+    if (this.#delivered) {
+      this.#deps.log.error('outcome recorded without its result', { operation_id, error: lastError.message });
+      return this.#settle({
+        ...this.#delivered,
+        status: 'SUCCEEDED',
+        result: undefined,
+        last_error: lastError,
+      });
+    }
+    this.#deps.log.error('attempt failed in this system; the operation is DEAD', {
+      operation_id,
+      error: lastError.message,
+    });
+    return this.giveUp({ status: 'DEAD', last_error: lastError, result: undefined });
   }
 
   /** DEAD or FAILED: nothing more will be sent, so the fulfilment may be sent by another delivery. */

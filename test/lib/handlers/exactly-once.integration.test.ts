@@ -1,3 +1,4 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { deliveryOrder, fulfillment, webhookHarness } from '#test/helpers/webhook-harness.ts';
@@ -10,6 +11,44 @@ const calls = (method?: string) => parts.sim.ledger.filter((entry) => !method ||
 const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
 };
+
+describe('an outcome DynamoDB refuses to record', () => {
+  it('is SUCCEEDED without the result when TOP took the call, not DEAD (a replay would send it again)', async () => {
+    // The harness's own client, which refuses the one write of a delivered result, as DynamoDB
+    // refuses an item past 400 KB.
+    const client = new DynamoDBClient({
+      endpoint: parts.dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const item = (args.input as { Item?: Record<string, { S?: string; M?: unknown }> }).Item;
+        if (item?.status?.S === 'SUCCEEDED' && item.result?.M) {
+          throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+            name: 'ValidationException',
+            $fault: 'client',
+          });
+        }
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    const stack = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb: client } });
+    const delivered = await stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-NO-ROOM' }) });
+    expect(delivered.status).toBe(200);
+    const view = (await stack.getOperation(String(delivered.body.operation_id))).body;
+    expect(view).toMatchObject({
+      status: 'SUCCEEDED',
+      attempts: 1,
+      top_request_id: expect.any(String),
+      last_error: { kind: 'internal' },
+    });
+    expect(view).not.toHaveProperty('top_result');
+    expect(calls(SEND)).toHaveLength(1);
+    client.destroy();
+  });
+});
 
 describe('a fulfilment that went DEAD', () => {
   it('does not block the same fulfilment redelivered under a new delivery id: it is sent', async () => {
