@@ -246,6 +246,7 @@ class Attempt {
       return this.#settle({
         ...this.#delivered,
         status: 'SUCCEEDED',
+        outcome_unknown: undefined,
         result: undefined,
         last_error: lastError,
       });
