@@ -11,25 +11,43 @@ export const WEBHOOK_PATHS = {
 export const TRACKING_PATH = '/webhooks/storefront/logistics-orders';
 export type WebhookSource = keyof typeof WEBHOOK_PATHS;
 
+// The functions' timeouts in the CDK stack (infra/stack.ts): a lease left by a killed invocation lapses
+// as soon after the kill here as there.
+const TIMEOUT_MS = { webhook: 15_000, tracking: 10_000, operations: 15_000 } as const;
+
 /** The HTTP API of the stack, as the CDK app declares it; the operator API answers this machine only. */
 export function localRoutes(
   functions: Omit<LocalFunctions, 'retrySweeper' | 'refreshDispatcher' | 'refreshWorker'>,
 ): Route[] {
   return [
-    { name: 'wms-delivery', method: 'POST', path: WEBHOOK_PATHS.wms, handler: functions.wmsDelivery },
+    {
+      name: 'wms-delivery',
+      method: 'POST',
+      path: WEBHOOK_PATHS.wms,
+      handler: functions.wmsDelivery,
+      timeoutMs: TIMEOUT_MS.webhook,
+    },
     {
       name: 'storefront-fulfill',
       method: 'POST',
       path: WEBHOOK_PATHS.storefront,
       handler: functions.storefrontFulfill,
+      timeoutMs: TIMEOUT_MS.webhook,
     },
-    { name: 'tracking', method: 'POST', path: TRACKING_PATH, handler: functions.tracking },
+    {
+      name: 'tracking',
+      method: 'POST',
+      path: TRACKING_PATH,
+      handler: functions.tracking,
+      timeoutMs: TIMEOUT_MS.tracking,
+    },
     {
       name: 'operations',
       method: 'GET',
       path: '/logistics-orders/{id}',
       handler: functions.operations,
       loopbackOnly: true,
+      timeoutMs: TIMEOUT_MS.operations,
     },
     {
       name: 'operations',
@@ -37,6 +55,7 @@ export function localRoutes(
       path: '/operations/{id}',
       handler: functions.operations,
       loopbackOnly: true,
+      timeoutMs: TIMEOUT_MS.operations,
     },
     {
       name: 'operations',
@@ -44,6 +63,7 @@ export function localRoutes(
       path: '/operations/{id}/replay',
       handler: functions.operations,
       loopbackOnly: true,
+      timeoutMs: TIMEOUT_MS.operations,
     },
   ];
 }
