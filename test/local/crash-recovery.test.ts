@@ -231,11 +231,11 @@ describe('the local stack as a process', () => {
       const answered = new Set(answers.keys());
       const answerless = events.filter((event) => !answered.has(event));
 
+      // Every TOP call of the restarted stack comes after this; the killed stack's were all done before.
+      const restartedAt = Date.now();
       // At once, on the same folder: its lock died with its holder, and the start repairs dynalite's indexes.
       second = await start(dir);
       const restarted = second;
-      // Every TOP call of the restarted stack comes after this; the killed stack's were all done before.
-      const restartedAt = Date.now();
       const deadline = restartedAt + 90_000;
 
       // The sender redelivers, same id and body, until answered; 409 is a claim of the killed stack, in
