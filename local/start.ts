@@ -1,4 +1,4 @@
-// `npm start`: the whole system on this machine (see DESIGN.md, "On one machine").
+// `npm start`: the whole system on this machine (README, "On one machine").
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '#lib/config/config.ts';

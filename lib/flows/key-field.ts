@@ -6,7 +6,7 @@ import type * as z from 'zod';
  * 1024 for a sort key, in UTF-8. At 4 bytes a character, 128 characters and our longest key
  * prefix stay inside either, so whatever we accept can be stored.
  */
-export const MAX_KEY_FIELD_CHARS = 128;
+const MAX_KEY_FIELD_CHARS = 128;
 
 /** Whether a value fits in a key, counted in characters (code points), as the API pages count. */
 export const fitsInKey = (value: string): boolean => [...value].length <= MAX_KEY_FIELD_CHARS;

@@ -23,7 +23,7 @@ describe('examples/ (what `npm run send` posts)', () => {
     expect(requestIssues(sendDeliveryOrderApi, body.delivery_order)).toEqual([]);
   });
 
-  it('wms-delivery-order.json is the DESIGN.md contract example: ticket T42353535 with parcels and a service', async () => {
+  it('wms-delivery-order.json is the README WMS contract example: ticket T42353535 with parcels and a service', async () => {
     const { delivery_order: order } = await example('wms-delivery-order.json');
 
     expect(order).toMatchObject({
