@@ -49,7 +49,7 @@ export interface OperationGuards {
 export interface OperationError {
   readonly kind: 'transient' | 'rate_limited' | 'auth' | 'permanent' | 'internal';
   readonly message: string;
-  readonly code?: number | undefined;
+  readonly code?: number | string | undefined;
   readonly sub_code?: string | undefined;
   readonly sub_msg?: string | undefined;
   readonly top_request_id?: string | undefined;

@@ -3,7 +3,10 @@ export type TopErrorKind = 'transient' | 'rate_limited' | 'auth' | 'permanent';
 
 /** The fields of the platform's `error_response`, in our naming. */
 export interface TopErrorFields {
-  readonly code?: number | undefined;
+  /** A number on TOP (`27`), a name on IOP (`IllegalAccessToken`). */
+  readonly code?: number | string | undefined;
+  /** IOP's fault class: `ISV` (the caller's), `ISP` (the platform's) or `SYSTEM`; absent on TOP. */
+  readonly type?: string | undefined;
   readonly msg?: string | undefined;
   readonly subCode?: string | undefined;
   readonly subMsg?: string | undefined;
@@ -18,7 +21,8 @@ interface TopErrorOptions extends TopErrorFields {
 /** Base of every failure of a TOP call; `kind` says whether and how to retry. */
 export abstract class TopError extends Error {
   abstract readonly kind: TopErrorKind;
-  readonly code: number | undefined;
+  readonly code: number | string | undefined;
+  readonly type: string | undefined;
   readonly msg: string | undefined;
   readonly subCode: string | undefined;
   readonly subMsg: string | undefined;
@@ -30,6 +34,7 @@ export abstract class TopError extends Error {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = options.code;
+    this.type = options.type;
     this.msg = options.msg;
     this.subCode = options.subCode;
     this.subMsg = options.subMsg;
@@ -55,9 +60,10 @@ export abstract class TopError extends Error {
 export class TopTransientError extends TopError {
   readonly kind = 'transient';
 
-  // isp.top-remote-connection-timeout and its kin: the gateway gave up on a backend that may have acted.
+  // isp.top-remote-connection-timeout, IOP's ServiceTimeout and their kin: the gateway gave up on a
+  // backend that may have acted.
   override get mayHaveTakenEffect(): boolean {
-    return /timeout/i.test(this.subCode ?? '');
+    return /timeout/i.test(`${typeof this.code === 'string' ? this.code : ''} ${this.subCode ?? ''}`);
   }
 }
 
@@ -109,23 +115,60 @@ export class TopPermanentError extends TopError {
 /** A success envelope whose failure flag is false (`result_success`, `is_success`, `success`). */
 export class TopBusinessError extends TopPermanentError {}
 
-const AUTH_CODES = new Set([26, 27, 44]);
-// 4 User, 5 Session, 6 Partner, 7 App Call Limited, 8 App Call Exceeds Limited Frequency.
-const RATE_LIMIT_CODES = new Set([4, 5, 6, 7, 8]);
-// 10 Service Currently Unavailable; 15 (and 50 on some pages) Remote Service Error with no sub_code.
-const TRANSIENT_CODES = new Set([10, 15, 50]);
+/**
+ * Error codes by class, both platforms in one table: a code met for the first time is one line here.
+ * TOP's are numbers (as text), IOP's are names. Codes not listed are classed by sub_code, then by type.
+ */
+export const ERROR_CODE_KINDS: Readonly<Record<string, TopErrorKind>> = {
+  // TOP: 4 User, 5 Session, 6 Partner, 7 App Call Limited, 8 App Call Exceeds Limited Frequency.
+  '4': 'rate_limited',
+  '5': 'rate_limited',
+  '6': 'rate_limited',
+  '7': 'rate_limited',
+  '8': 'rate_limited',
+  // TOP: 10 Service Currently Unavailable; 15 (and 50 on some pages) Remote Service Error, no sub_code.
+  '10': 'transient',
+  '15': 'transient',
+  '50': 'transient',
+  // TOP: 26 Missing Session, 27 Invalid Session, 44 session of another app.
+  '26': 'auth',
+  '27': 'auth',
+  '44': 'auth',
+  // IOP: an access token invalid or expired; refetch once, then the seller must authorize again.
+  IllegalAccessToken: 'auth',
+  // IOP: a refresh token invalid, used or past its end; only a new authorization helps.
+  IllegalRefreshToken: 'auth',
+  ApiCallLimit: 'rate_limited',
+  AppCallLimit: 'rate_limited',
+  IncompleteSignature: 'permanent',
+  InvalidApiPath: 'permanent',
+  // The app's IP allow-list: a caller without a fixed egress address (see the egressIp option).
+  AppWhiteIpLimit: 'permanent',
+};
 
-/** Decides the class of an `error_response`: sub_code first, then code; anything unknown is permanent. */
+const kindOfCode = (code: string): TopErrorKind | undefined =>
+  Object.hasOwn(ERROR_CODE_KINDS, code) ? ERROR_CODE_KINDS[code] : undefined;
+
+/**
+ * Decides the class of an error answer. An IOP code name is decisive; otherwise the sub_code's family
+ * (isp. / accesscontrol. / isv.), then TOP's numeric code, then IOP's type (ISP and SYSTEM are the
+ * platform's fault, ISV the caller's). Anything else is permanent: never retried blindly.
+ */
 export function classifyTopError(fields: TopErrorFields): TopErrorKind {
+  const { code } = fields;
+  // TOP's codes are numbers, sometimes sent as text; IOP's are names.
+  const numbered = typeof code === 'number' || /^\d+$/.test(code ?? '') ? String(code) : undefined;
+  const named = typeof code === 'string' && numbered === undefined ? kindOfCode(code) : undefined;
+  if (named) return named;
+  if (parseBanMs(fields.subMsg) ?? parseBanMs(fields.msg)) return 'rate_limited';
   const subCode = fields.subCode?.toLowerCase() ?? '';
   if (subCode.startsWith('isp.')) return 'transient';
   if (subCode.startsWith('accesscontrol.')) return 'rate_limited';
   if (subCode.startsWith('isv.')) return 'permanent';
-  const code = fields.code;
-  if (code === undefined) return 'permanent';
-  if (AUTH_CODES.has(code)) return 'auth';
-  if (RATE_LIMIT_CODES.has(code)) return 'rate_limited';
-  if (TRANSIENT_CODES.has(code)) return 'transient';
+  const byNumber = numbered === undefined ? undefined : kindOfCode(numbered);
+  if (byNumber) return byNumber;
+  const type = fields.type?.toUpperCase();
+  if (type === 'ISP' || type === 'SYSTEM') return 'transient';
   return 'permanent';
 }
 
@@ -159,6 +202,7 @@ export function topErrorFromResponse(fields: TopErrorFields, method?: string): T
 
 function describe(fields: TopErrorFields, method: string | undefined): string {
   const parts = [`TOP ${method ?? 'call'} failed`];
+  if (fields.type) parts.push(`type ${fields.type}`);
   if (fields.code !== undefined) parts.push(`code ${fields.code}${fields.msg ? ` (${fields.msg})` : ''}`);
   if (fields.subCode) parts.push(`sub_code ${fields.subCode}${fields.subMsg ? ` (${fields.subMsg})` : ''}`);
   if (fields.requestId) parts.push(`request_id ${fields.requestId}`);

@@ -37,3 +37,27 @@ export function sign(params: Readonly<Record<string, string>>, secret: string, m
       return createHmac('sha256', secret).update(text, 'utf8').digest('hex').toUpperCase();
   }
 }
+
+/** IOP signs with HMAC-SHA256 only; its `sign_method` value. */
+export const IOP_SIGN_METHOD = 'sha256';
+
+/**
+ * The string IOP signs: the API path for `/rest` calls (nothing for `/sync`), then every param but
+ * `sign` as `key1value1key2value2…`, keys in UTF-16 code-unit order (plain `<`), raw UTF-8 values.
+ */
+export function iopSigningString(params: Readonly<Record<string, string>>, apiPath = ''): string {
+  const keys = Object.keys(params)
+    .filter((key) => key !== 'sign')
+    .sort();
+  let out = apiPath;
+  for (const key of keys) out += key + params[key];
+  return out;
+}
+
+/** Signs params the way the IOP gateway checks them (`sign_method=sha256`); uppercase hex. */
+export function signIop(params: Readonly<Record<string, string>>, secret: string, apiPath = ''): string {
+  return createHmac('sha256', secret)
+    .update(iopSigningString(params, apiPath), 'utf8')
+    .digest('hex')
+    .toUpperCase();
+}

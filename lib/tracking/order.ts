@@ -13,7 +13,7 @@ export interface StatusChange {
 /** Why refreshes of an order stopped until its seller's secret changes (a revoked session). */
 export interface Parked {
   readonly reason: string;
-  readonly code?: number | undefined;
+  readonly code?: number | string | undefined;
   readonly sub_code?: string | undefined;
   /** Fingerprint of the session that failed; another one resumes the order. */
   readonly session_fingerprint: string;
@@ -23,7 +23,7 @@ export interface Parked {
 export interface RefreshError {
   readonly kind: string;
   readonly message: string;
-  readonly code?: number | undefined;
+  readonly code?: number | string | undefined;
   readonly sub_code?: string | undefined;
   readonly at: number;
 }

@@ -63,9 +63,35 @@ const TABLE: ReadonlyArray<readonly [string, TopErrorFields, TopErrorKind, Error
   ['code 31 (Invalid timestamp)', { code: 31, msg: 'Invalid Timestamp' }, 'permanent', TopPermanentError],
   ['an unknown sub_code falls back to the code', { code: 27, subCode: 'invalid-sessionkey' }, 'auth', TopAuthError],
   ['neither code nor sub_code', { msg: 'Something' }, 'permanent', TopPermanentError],
+  // IOP: named codes decide, then the type
+  ['IOP IllegalAccessToken', { type: 'ISV', code: 'IllegalAccessToken', msg: 'The specified access token is invalid or expired' }, 'auth', TopAuthError],
+  ['IOP IllegalRefreshToken', { type: 'ISV', code: 'IllegalRefreshToken' }, 'auth', TopAuthError],
+  ['IOP ApiCallLimit', { type: 'ISV', code: 'ApiCallLimit', msg: 'This ban will last for 5 more seconds' }, 'rate_limited', TopRateLimitedError],
+  ['IOP IncompleteSignature', { type: 'ISV', code: 'IncompleteSignature' }, 'permanent', TopPermanentError],
+  ['IOP InvalidApiPath', { type: 'ISV', code: 'InvalidApiPath' }, 'permanent', TopPermanentError],
+  ['IOP AppWhiteIpLimit', { type: 'ISV', code: 'AppWhiteIpLimit' }, 'permanent', TopPermanentError],
+  ['IOP named code over its type', { type: 'ISP', code: 'IllegalAccessToken' }, 'auth', TopAuthError],
+  ['IOP unknown code of type ISP', { type: 'ISP', code: 'ServiceUnavailable' }, 'transient', TopTransientError],
+  ['IOP unknown code of type SYSTEM', { type: 'SYSTEM', code: 'InternalError' }, 'transient', TopTransientError],
+  ['IOP unknown code of type ISV', { type: 'ISV', code: 'InvalidParameter' }, 'permanent', TopPermanentError],
+  ['IOP unknown code, no type', { code: 'SomethingNew' }, 'permanent', TopPermanentError],
+  ['IOP ban text under an unknown code', { type: 'ISV', code: 'Throttled', msg: 'This ban will last for 2 more seconds' }, 'rate_limited', TopRateLimitedError],
+  ['a numeric code sent as text is read as TOP reads it', { code: '15', subCode: 'isv.invalid-parameter' }, 'permanent', TopPermanentError],
+  ['a numeric code 27 sent as text', { code: '27', msg: 'Invalid Session' }, 'auth', TopAuthError],
+  ['IOP isp.* sub_code under an unknown code', { type: 'ISV', code: 'Failed', subCode: 'isp.remote-error' }, 'transient', TopTransientError],
 ];
 
 describe('classifyTopError', () => {
+  it('does not take an inherited property name for a code', () => {
+    expect(classifyTopError({ type: 'ISV', code: 'toString' })).toBe('permanent');
+    expect(classifyTopError({ type: 'ISP', code: 'constructor' })).toBe('transient');
+  });
+
+  it('says an IOP ServiceTimeout may have taken effect, and other platform faults not', () => {
+    expect(topErrorFromResponse({ type: 'ISP', code: 'ServiceTimeout' }).mayHaveTakenEffect).toBe(true);
+    expect(topErrorFromResponse({ type: 'ISP', code: 'ServiceUnavailable' }).mayHaveTakenEffect).toBe(false);
+  });
+
   it.each(TABLE)('%s → %s', (_case, fields, kind) => {
     expect(classifyTopError(fields)).toBe(kind);
   });

@@ -7,7 +7,7 @@ import {
   TopTransportError,
 } from '#lib/top/errors.ts';
 import { parseJsonKeepingIds } from '#lib/top/json.ts';
-import { readTopResponse, responseKey } from '#lib/top/response.ts';
+import { readIopResponse, readIopRestResponse, readTopResponse, responseKey } from '#lib/top/response.ts';
 
 const FULFILL = 'aliexpress.solution.order.fulfill';
 const QUERY = 'aliexpress.local.logistics.order.info.query';
@@ -201,3 +201,86 @@ describe('parseJsonKeepingIds', () => {
     expect(() => parseJsonKeepingIds(text)).toThrow(SyntaxError);
   });
 });
+
+describe('readIopResponse', () => {
+  const method = 'aliexpress.solution.order.fulfill';
+
+  it('unwraps the same <method>_response envelope as TOP', () => {
+    const body = JSON.stringify({
+      aliexpress_solution_order_fulfill_response: { result: { result_success: true }, request_id: 'r1' },
+    });
+    expect(readIopResponse(body, method)).toEqual({ result: { result_success: true }, request_id: 'r1' });
+  });
+
+  it('reads an error_response with a named code and its type', () => {
+    const body = JSON.stringify({
+      error_response: {
+        type: 'ISV',
+        code: 'IllegalAccessToken',
+        msg: 'The specified access token is invalid or expired',
+        request_id: 'r2',
+      },
+    });
+    const error = catchError(() => readIopResponse(body, method));
+    expect(error).toBeInstanceOf(TopAuthError);
+    expect(error).toMatchObject({ code: 'IllegalAccessToken', type: 'ISV', requestId: 'r2', method });
+  });
+
+  it('reads a bare error with message instead of msg', () => {
+    const body = JSON.stringify({
+      type: 'ISP',
+      code: 'ServiceUnavailable',
+      message: 'busy',
+      request_id: 'r3',
+    });
+    const error = catchError(() => readIopResponse(body, method));
+    expect(error).toBeInstanceOf(TopTransientError);
+    expect(error).toMatchObject({ code: 'ServiceUnavailable', msg: 'busy' });
+  });
+
+  it('keeps a named code as text even when it looks like a number', () => {
+    const body = JSON.stringify({ error_response: { type: 'ISV', code: '15', msg: 'x' } });
+    expect(catchError(() => readIopResponse(body, method))).toMatchObject({ code: '15' });
+  });
+
+  it('reads the ban an ApiCallLimit announces', () => {
+    const body = JSON.stringify({
+      error_response: { type: 'ISV', code: 'ApiCallLimit', msg: 'This ban will last for 4 more seconds' },
+    });
+    const error = catchError(() => readIopResponse(body, method));
+    expect(error).toBeInstanceOf(TopRateLimitedError);
+    expect((error as TopRateLimitedError).retryAfterMs).toBe(5_000);
+  });
+
+  it('counts a body that is not JSON as a transport failure', () => {
+    expect(catchError(() => readIopResponse('<html>', method))).toBeInstanceOf(TopTransportError);
+  });
+});
+
+describe('readIopRestResponse', () => {
+  it('returns the flat body of code "0"', () => {
+    const body = JSON.stringify({ code: '0', access_token: 'a', expires_in: 2592000, request_id: 'r' });
+    expect(readIopRestResponse(body, '/auth/token/create')).toMatchObject({ code: '0', access_token: 'a' });
+  });
+
+  it('throws the classified error of another code, naming the path', () => {
+    const body = JSON.stringify({
+      code: 'IllegalRefreshToken',
+      type: 'ISV',
+      message: 'used',
+      request_id: 'r',
+    });
+    const error = catchError(() => readIopRestResponse(body, '/auth/token/refresh'));
+    expect(error).toBeInstanceOf(TopAuthError);
+    expect(error).toMatchObject({ code: 'IllegalRefreshToken', msg: 'used', method: '/auth/token/refresh' });
+  });
+});
+
+function catchError(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected an error');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sign, signingString } from '#lib/top/sign.ts';
+import { iopSigningString, sign, signIop, signingString } from '#lib/top/sign.ts';
 
 // The vectors of the protocol notes: secret `helloworld` over taobao.item.seller.get.
 const itemSellerGet = {
@@ -42,5 +42,70 @@ describe('sign', () => {
 
   it('signs raw UTF-8 values, not URL-encoded ones', () => {
     expect(signingString({ mail_company: '顺丰', q: 'a b&c' })).toBe('mail_company顺丰qa b&c');
+  });
+});
+
+// The IOP vectors of the protocol notes (secret `helloworld`); a blank value is neither sent nor signed,
+// so the callers drop it before signing, as the client does.
+describe('signIop', () => {
+  it('reproduces the published GOP vector (path /order/get)', () => {
+    const params = {
+      access_token: 'test',
+      app_key: '123456',
+      order_id: '1234',
+      sign_method: 'sha256',
+      timestamp: '1517820392000',
+    };
+    expect(signIop(params, 'helloworld', '/order/get')).toBe(
+      '4190D32361CFB9581350222F345CB77F3B19F0E31D162316848A2C1FFD5FAB4A',
+    );
+  });
+
+  it('reproduces the /sync fulfil vector, path-less', () => {
+    const params = {
+      app_key: '12345678',
+      method: 'aliexpress.solution.order.fulfill',
+      v: '2.0',
+      timestamp: '1764460800000',
+      format: 'json',
+      session: '50000900a12fd3Ac5aPabe7qh1sT',
+      sign_method: 'sha256',
+      partner_id: 'top-webhooks',
+      service_name: 'EMS',
+      out_ref: '8000000000001',
+      send_type: 'all',
+      logistics_no: 'LA123456789CN',
+    };
+    expect(signIop(params, 'helloworld')).toBe(
+      'C9AAAFA820A79AE257D17AAD4BBC98AA56698227D8FAD981AEAB2C9EDDC114AA',
+    );
+  });
+
+  it.each([
+    [
+      '/auth/token/create',
+      'code',
+      '3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26',
+      '6508B5710821F55B03F53758AE2C3B7B11DF1FC8A35937C819AED5A811DA1AA6',
+    ],
+    [
+      '/auth/token/refresh',
+      'refresh_token',
+      '50001600212wcwiOabmxqhhF0gGvQFP3yKk5JZ1k4C',
+      'D56EA9B1903B34805CC4BFCCAC0B233AB9FD4A5B5862C7A234B81723063DD63C',
+    ],
+  ])('reproduces the %s vector, the path signed first', (path, name, value, expected) => {
+    const params = {
+      app_key: '12345678',
+      timestamp: '1764460800000',
+      sign_method: 'sha256',
+      [name]: value,
+      partner_id: 'top-webhooks',
+    };
+    expect(signIop(params, 'helloworld', path)).toBe(expected);
+  });
+
+  it('sorts keys by UTF-16 code unit, leaves sign out and puts the path first', () => {
+    expect(iopSigningString({ b: '2', sign: 'X', a: '1', B: '3', _: '4' }, '/p')).toBe('/pB3_4a1b2');
   });
 });
