@@ -1,19 +1,30 @@
 import { pathToFileURL } from 'node:url';
 import { startTopSimulator } from './server.ts';
-import { readSimSettings, SIM_DEFAULTS, type SimSettings } from './settings.ts';
+import { applySimFlags, readSimSettings, SIM_DEFAULTS, type SimSettings } from './settings.ts';
 
-/** `npm run top-sim`: the TOP gateway simulator on its own. */
-export async function runTopSimulator(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const settings = readSimSettings(env);
+/** `npm run top-sim [-- --access-ttl <s> --refresh-ttl <s>]`: the TOP and IOP gateway simulator on its own. */
+export async function runTopSimulator(
+  env: NodeJS.ProcessEnv = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<void> {
+  const settings = applySimFlags(readSimSettings(env), argv);
   const sim = await startTopSimulator({
     ...settings,
     host: '127.0.0.1',
     log: (line) => console.log(`[top-sim] ${line}`),
   });
   console.log(`TOP simulator listening on ${sim.url}`);
+  console.log(
+    `  iop      ${sim.aeUrl} (AliExpress: /sync, /rest/auth/token/{create,refresh}, /oauth/authorize)`,
+  );
   console.log(`  app key  TOP_APP_KEY=${settings.appKey}`);
   for (const line of credentialLines(settings)) console.log(line);
-  console.log(`  control  ${sim.origin}/_sim/{ledger,faults,stats,state}`);
+  const idle =
+    settings.idleDropMs === undefined ? '' : `; idle connections reset after ${settings.idleDropMs / 1000} s`;
+  console.log(
+    `  tokens   access ${settings.accessTtlMs / 1000} s, refresh ${settings.refreshTtlMs / 1000} s${idle}`,
+  );
+  console.log(`  control  ${sim.origin}/_sim/{ledger,faults,stats,state,tokens}`);
   if (settings.faults.length > 0) console.log(`  faults   ${JSON.stringify(settings.faults)}`);
   const stop = async () => {
     await sim.close();

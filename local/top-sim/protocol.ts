@@ -1,13 +1,14 @@
 import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { isSignMethod, sign } from '#lib/top/sign.ts';
 import { parseTopTimestamp } from '#lib/top/timestamp.ts';
+import type { TokenRegistry } from './tokens.ts';
 import { SIM_ERRORS, type SimError } from './wire.ts';
 
-/** The app the simulator accepts, and the sellers' sessions it knows. */
+/** The app the simulator accepts, and the sellers' tokens it knows (sessions on TOP). */
 export interface SimApp {
   readonly appKey: string;
   readonly appSecret: string;
-  readonly sessions: ReadonlySet<string>;
+  readonly tokens: Pick<TokenRegistry, 'accessStatus'>;
 }
 
 export type TopApiEntry = (typeof TOP_APIS)[keyof typeof TOP_APIS];
@@ -46,7 +47,10 @@ export function checkSystemParams(
   if (!v) return { error: SIM_ERRORS.missingVersion };
   if (v !== '2.0') return { error: SIM_ERRORS.unsupportedVersion };
   if (format !== 'json') return { error: SIM_ERRORS.invalidFormat };
-  if (session !== undefined && !app.sessions.has(session)) return { error: SIM_ERRORS.invalidSession };
+  // An issued access token past its expiry is as invalid as an unknown one.
+  if (session !== undefined && app.tokens.accessStatus(session, now) !== 'valid') {
+    return { error: SIM_ERRORS.invalidSession };
+  }
   if (api.requiresSession && session === undefined) return { error: SIM_ERRORS.missingSession };
   return { api };
 }

@@ -1,11 +1,16 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { type Fault, FaultList, Faults } from './faults.ts';
-import { checkSystemParams, type SimApp } from './protocol.ts';
-import { checkApiRules } from './rules.ts';
-import { type Outcome, SimState } from './state.ts';
-import { errorBody, newRequestId, SIM_ERRORS, type SimError, successBody } from './wire.ts';
+import type { LedgerEntry, SimContext } from './calls.ts';
+import { readFields } from './calls.ts';
+import { handleControl } from './control.ts';
+import { type Fault, FaultList, Faults, type Protocol } from './faults.ts';
+import { handleAuthorize, handleTokenCall } from './oauth.ts';
+import { handleRouter } from './router.ts';
+import { SimState } from './state.ts';
+import { handleSync } from './sync.ts';
+import { TokenRegistry } from './tokens.ts';
+
+export type { LedgerEntry } from './calls.ts';
 
 export interface TopSimulatorOptions {
   /** 0 picks a free port. */
@@ -13,7 +18,7 @@ export interface TopSimulatorOptions {
   readonly host?: string;
   readonly appKey: string;
   readonly appSecret: string;
-  /** Sellers' sessions the simulator accepts. */
+  /** Sellers' hand-kept sessions: valid on TOP and IOP, never expiring. */
   readonly sessions: readonly string[];
   readonly faults?: readonly Fault[];
   /** How long a logistics order stays in each status. Default 60 s. */
@@ -23,26 +28,43 @@ export interface TopSimulatorOptions {
   readonly now?: () => number;
   /** One line per call (method, outcome, time); never a param value. */
   readonly log?: (line: string) => void;
+  /** Lifetime of access tokens issued by /rest/auth/token/*. Default 30 days. */
+  readonly accessTtlMs?: number;
+  /** Lifetime of a grant's refresh tokens, counted from the code exchange. Default 60 days. */
+  readonly refreshTtlMs?: number;
+  /**
+   * A gateway call on a keep-alive connection idle longer than this (by `now`) is reset unprocessed,
+   * as after a Lambda container was frozen while the gateway closed the connection. Off by default.
+   */
+  readonly idleDropMs?: number;
+  /** AliExpress' own app, when its keys differ from TOP's: IOP routes then accept it alone. */
+  readonly aeApp?: { readonly appKey: string; readonly appSecret: string };
 }
 
-/** A call the simulator accepted and executed: what reached "TOP". */
-export interface LedgerEntry {
-  readonly method: string;
-  readonly params: Record<string, unknown>;
-  readonly at: string;
-  readonly request_id: string;
+export interface SimStats {
+  /** TCP connections accepted. */
+  readonly connections: number;
+  /** HTTP requests seen, dropped ones included. */
+  readonly requests: number;
+  /** API calls among them (the control routes and /oauth/authorize aside). */
+  readonly calls: number;
+  readonly callsByProtocol: Readonly<Record<Protocol, number>>;
+  /** Requests reset unprocessed because their connection had been idle past `idleDropMs`. */
+  readonly droppedIdle: number;
 }
 
 export interface TopSimulator {
-  /** The gateway URL to hand a client: `http://127.0.0.1:<port>/router/rest`. */
+  /** TOP's gateway URL to hand a client: `http://127.0.0.1:<port>/router/rest`. */
   readonly url: string;
+  /** IOP's host (= origin): clients append `/sync`, `/rest/…`; `/oauth/authorize` is here too. */
+  readonly aeUrl: string;
   readonly origin: string;
   readonly port: number;
   readonly ledger: readonly LedgerEntry[];
   readonly faults: Faults;
   readonly state: SimState;
-  /** TCP connections accepted, HTTP requests seen and API calls among them (the control routes aside). */
-  stats(): { connections: number; requests: number; calls: number };
+  readonly tokens: TokenRegistry;
+  stats(): SimStats;
   clearLedger(): void;
   close(): Promise<void>;
 }
@@ -50,157 +72,86 @@ export interface TopSimulator {
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 const ROUTER = '/router/rest';
 
-/** Starts the TOP gateway simulator on loopback. */
+/** Which gateway a path belongs to, for API calls only. */
+function gatewayOf(req: IncomingMessage, path: string): Protocol | undefined {
+  if (req.method !== 'POST') return undefined;
+  if (path === ROUTER) return 'top';
+  if (path === '/sync' || path.startsWith('/rest/')) return 'iop';
+  return undefined;
+}
+
+/** Starts the TOP and IOP gateway simulator on loopback. */
 export async function startTopSimulator(options: TopSimulatorOptions): Promise<TopSimulator> {
   const now = options.now ?? Date.now;
-  const app: SimApp = {
-    appKey: options.appKey,
-    appSecret: options.appSecret,
-    sessions: new Set(options.sessions),
-  };
+  const tokens = new TokenRegistry(options.sessions, {
+    ...(options.accessTtlMs !== undefined && { accessTtlMs: options.accessTtlMs }),
+    ...(options.refreshTtlMs !== undefined && { refreshTtlMs: options.refreshTtlMs }),
+  });
   const faults = new Faults(options.seed);
   faults.set(FaultList.parse(options.faults ?? []));
   const state = new SimState(options.statusStepMs ?? 60_000);
   let ledger: LedgerEntry[] = [];
-  let connections = 0;
-  let requests = 0;
-  let calls = 0;
+  const counts = { connections: 0, requests: 0, calls: 0, top: 0, iop: 0, droppedIdle: 0 };
+  const stats = (): SimStats => ({
+    connections: counts.connections,
+    requests: counts.requests,
+    calls: counts.calls,
+    callsByProtocol: { top: counts.top, iop: counts.iop },
+    droppedIdle: counts.droppedIdle,
+  });
   const sockets = new Set<Socket>();
+  // When each connection's last gateway answer finished, by `now`: a moved clock can simulate a freeze.
+  const lastAnswered = new WeakMap<Socket, number>();
   const log = options.log ?? (() => {});
-
-  async function handleRouter(req: IncomingMessage, res: ServerResponse, raw: string): Promise<void> {
-    const started = now();
-    const fields = readFields(req, raw);
-    const method = fields.method;
-    const requestId = newRequestId();
-    const simplify = fields.simplify === 'true';
-    const answer = (status: number, body: string, outcome: string) => {
-      log(`${method ?? '-'} ${outcome} ${now() - started}ms`);
-      if (!res.destroyed)
-        res.writeHead(status, { 'content-type': 'application/json;charset=UTF-8' }).end(body);
-    };
-    const fail = (error: SimError) =>
-      answer(200, errorBody(error, requestId), `error ${error.code} ${error.sub_code ?? ''}`.trim());
-
-    let bodyStall = 0;
-    for (const fault of faults.take('latency', method)) {
-      if (fault.phase === 'body') bodyStall += fault.ms;
-      else await sleep(fault.ms);
-    }
-    if (faults.take('reset', method).length > 0) {
-      log(`${method ?? '-'} reset`);
-      req.socket.resetAndDestroy();
-      return;
-    }
-    const [httpFault] = faults.take('http', method);
-    if (httpFault) {
-      const status = httpFault.status ?? 502;
-      log(`${method ?? '-'} http ${status}`);
-      res.writeHead(status, { 'content-type': 'text/html' }).end(`<html><body>${status}</body></html>`);
-      return;
-    }
-
-    const checked = checkSystemParams(fields, app, now());
-    if ('error' in checked) return fail(checked.error);
-    const { api } = checked;
-    const ban = faults.rateLimitBan(api.method, now());
-    if (ban > 0) return fail(SIM_ERRORS.rateLimited(ban));
-    const [isp] = faults.take('isp', api.method);
-    if (isp) return fail(SIM_ERRORS.platformFault(isp.sub_code, isp.sub_msg));
-    const [injected] = faults.take('error', api.method);
-    if (injected) {
-      const { code, msg, sub_code, sub_msg } = injected;
-      return fail({ code, msg, ...(sub_code && { sub_code }), ...(sub_msg && { sub_msg }) });
-    }
-    const ruled = checkApiRules(api, fields);
-    if ('error' in ruled) return fail(ruled.error);
-
-    const outcome = execute(api.method, ruled.request);
-    ledger.push({
-      method: api.method,
-      params: ruled.request,
-      at: new Date(now()).toISOString(),
-      request_id: requestId,
-    });
-    const body = successBody(
-      api.method,
-      wrapLists(outcome, simplify),
-      requestId,
-      simplify,
-      outcome.bigIntegers,
-    );
-    if (bodyStall > 0) {
-      res.writeHead(200, { 'content-type': 'application/json;charset=UTF-8' });
-      res.write(body.slice(0, 10));
-      await sleep(bodyStall);
-      log(`${api.method} ok (stalled body) ${now() - started}ms`);
-      if (!res.destroyed) res.end(body.slice(10));
-      return;
-    }
-    answer(200, body, 'ok');
-  }
-
-  function execute(method: string, request: Record<string, unknown>): Outcome {
-    switch (method) {
-      case 'aliexpress.solution.order.fulfill':
-        return state.fulfil(request, now());
-      case 'tmall.ovs.delivery.order.info.send':
-        return state.sendDeliveryOrder(request, now());
-      default:
-        return state.queryLogisticsOrder(request, now());
-    }
-  }
-
-  async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, raw: string) {
-    const json = (status: number, body: unknown) =>
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-    const route = `${req.method} ${path}`;
-    if (route === 'GET /_sim/ledger') return json(200, ledger);
-    if (route === 'DELETE /_sim/ledger') {
+  const app = { appKey: options.appKey, appSecret: options.appSecret, tokens };
+  const ctx: SimContext = {
+    app,
+    iopApp: options.aeApp ? { ...options.aeApp, tokens } : app,
+    tokens,
+    faults,
+    state,
+    now,
+    log,
+    record: (entry) => ledger.push(entry),
+  };
+  const control = {
+    ledger: () => ledger,
+    clearLedger: () => {
       ledger = [];
-      return json(200, ledger);
-    }
-    if (route === 'GET /_sim/faults') return json(200, faults.list());
-    if (route === 'DELETE /_sim/faults') {
-      faults.set([]);
-      return json(200, []);
-    }
-    if (route === 'POST /_sim/faults') {
-      let body: unknown;
-      try {
-        body = JSON.parse(raw);
-      } catch {
-        return json(400, { error: 'body must be JSON: a list of faults, or { "faults": [...] }' });
-      }
-      const list = Array.isArray(body) ? body : (body as { faults?: unknown })?.faults;
-      const parsed = FaultList.safeParse(list);
-      if (!parsed.success) return json(400, { error: 'invalid faults', issues: parsed.error.issues });
-      faults.set(parsed.data);
-      return json(200, faults.list());
-    }
-    if (route === 'GET /_sim/stats') return json(200, { connections, requests, calls });
-    if (route === 'GET /_sim/state') return json(200, state.snapshot());
-    const advance = /^POST \/_sim\/logistics-orders\/([^/]+)\/advance$/.exec(route);
-    if (advance?.[1]) {
-      const id = decodeURIComponent(advance[1]);
-      return json(200, { logistics_order_id: id, status: state.advanceLogisticsOrder(id, now()) });
-    }
-    return json(404, { error: `no route ${route}` });
-  }
+    },
+    stats,
+  };
 
   const server = createServer(async (req, res) => {
-    requests += 1;
+    counts.requests += 1;
     try {
+      const path = new URL(req.url ?? '/', 'http://sim').pathname;
+      const protocol = gatewayOf(req, path);
+      if (protocol) {
+        const socket = req.socket;
+        const last = lastAnswered.get(socket);
+        if (options.idleDropMs !== undefined && last !== undefined && now() - last > options.idleDropMs) {
+          counts.droppedIdle += 1;
+          log(`idle connection dropped (${protocol})`);
+          socket.resetAndDestroy();
+          return;
+        }
+        res.once('finish', () => lastAnswered.set(socket, now()));
+      }
       const raw = await readBody(req);
       if (raw === undefined) {
         res.writeHead(413).end();
         return;
       }
-      const path = new URL(req.url ?? '/', 'http://sim').pathname;
-      if (path === ROUTER && req.method === 'POST') {
-        calls += 1;
-        await handleRouter(req, res, raw);
-      } else if (path.startsWith('/_sim/')) await handleControl(req, res, path, raw);
+      if (protocol) {
+        counts.calls += 1;
+        counts[protocol] += 1;
+        const fields = readFields(req, raw);
+        if (path === ROUTER) await handleRouter(ctx, req, res, fields);
+        else if (path === '/sync') await handleSync(ctx, req, res, fields);
+        else await handleTokenCall(ctx, req, res, path.slice('/rest'.length), fields);
+      } else if (path === '/oauth/authorize' && req.method === 'GET') handleAuthorize(ctx, req, res);
+      else if (path.startsWith('/_sim/')) handleControl(ctx, control, req, res, path, raw);
       else
         res
           .writeHead(404, { 'content-type': 'application/json' })
@@ -211,10 +162,11 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
       else res.destroy();
     }
   });
-  // Outlive the client's idle keep-alive so the client, not the server, decides when to close.
-  server.keepAliveTimeout = 65_000;
+  // Outlive the client's idle keep-alive so the client, not the server, decides when to close; with
+  // idleDropMs, announce it (Keep-Alive: timeout=…) and close idle connections that long in real time.
+  server.keepAliveTimeout = options.idleDropMs ?? 65_000;
   server.on('connection', (socket) => {
-    connections += 1;
+    counts.connections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -228,6 +180,7 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
 
   return {
     url: `${origin}${ROUTER}`,
+    aeUrl: origin,
     origin,
     port,
     get ledger() {
@@ -235,29 +188,15 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
     },
     faults,
     state,
-    stats: () => ({ connections, requests, calls }),
-    clearLedger: () => {
-      ledger = [];
-    },
+    tokens,
+    stats,
+    clearLedger: control.clearLedger,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const socket of sockets) socket.destroy();
       }),
   };
-}
-
-/** Query string and form body, merged; empty values dropped as the gateway drops them. */
-function readFields(req: IncomingMessage, raw: string): Record<string, string> {
-  const fields: Record<string, string> = {};
-  const url = new URL(req.url ?? '/', 'http://sim');
-  const form = (req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')
-    ? new URLSearchParams(raw)
-    : new URLSearchParams();
-  for (const source of [url.searchParams, form]) {
-    for (const [name, value] of source) if (value.trim() !== '') fields[name] = value;
-  }
-  return fields;
 }
 
 async function readBody(req: IncomingMessage): Promise<string | undefined> {
@@ -269,19 +208,4 @@ async function readBody(req: IncomingMessage): Promise<string | undefined> {
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** With simplify off, lists keep TOP's XML item wrapper: `{"products":{"product_d_t_o":[…]}}`. */
-function wrapLists(outcome: Outcome, simplify: boolean): Record<string, unknown> {
-  if (simplify || !outcome.lists) return outcome.body;
-  const wrap = (value: unknown): unknown => {
-    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      const itemName = outcome.lists?.[key];
-      out[key] = itemName && Array.isArray(item) ? { [itemName]: item } : wrap(item);
-    }
-    return out;
-  };
-  return wrap(outcome.body) as Record<string, unknown>;
 }

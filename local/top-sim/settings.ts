@@ -1,5 +1,7 @@
+import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { FaultList } from './faults.ts';
+import { DEFAULT_TOKEN_TTLS } from './tokens.ts';
 
 /** Defaults for running on one machine; printed at start so a reader can sign requests by hand. */
 export const SIM_DEFAULTS = {
@@ -19,6 +21,16 @@ const Env = z.object({
   TOP_SIM_FAULTS: z.string().optional(),
   TOP_SIM_STATUS_STEP_SECONDS: z.coerce.number().positive().default(60),
   TOP_SIM_SEED: z.coerce.number().int().default(1),
+  TOP_SIM_ACCESS_TTL_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_TOKEN_TTLS.accessTtlMs / 1000),
+  TOP_SIM_REFRESH_TTL_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(DEFAULT_TOKEN_TTLS.refreshTtlMs / 1000),
+  /** Unset: connections are never dropped for idling. */
+  TOP_SIM_IDLE_DROP_SECONDS: z.coerce.number().positive().optional(),
 });
 
 export interface SimSettings {
@@ -29,6 +41,9 @@ export interface SimSettings {
   readonly faults: z.infer<typeof FaultList>;
   readonly statusStepMs: number;
   readonly seed: number;
+  readonly accessTtlMs: number;
+  readonly refreshTtlMs: number;
+  readonly idleDropMs?: number;
 }
 
 /** Reads the simulator's environment; throws naming each bad variable. */
@@ -55,6 +70,44 @@ export function readSimSettings(env: NodeJS.ProcessEnv): SimSettings {
     faults,
     statusStepMs: e.TOP_SIM_STATUS_STEP_SECONDS * 1000,
     seed: e.TOP_SIM_SEED,
+    accessTtlMs: Math.round(e.TOP_SIM_ACCESS_TTL_SECONDS * 1000),
+    refreshTtlMs: Math.round(e.TOP_SIM_REFRESH_TTL_SECONDS * 1000),
+    ...(e.TOP_SIM_IDLE_DROP_SECONDS !== undefined && {
+      idleDropMs: Math.round(e.TOP_SIM_IDLE_DROP_SECONDS * 1000),
+    }),
+  };
+}
+
+/**
+ * `npm run top-sim -- --access-ttl <seconds> --refresh-ttl <seconds>`: token lifetimes over the
+ * environment's. Throws naming a bad or unknown flag.
+ */
+export function applySimFlags(settings: SimSettings, argv: readonly string[]): SimSettings {
+  let values: { 'access-ttl'?: string; 'refresh-ttl'?: string };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: { 'access-ttl': { type: 'string' }, 'refresh-ttl': { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new Error(`Invalid simulator flags: ${(error as Error).message}`);
+  }
+  const ms = (flag: 'access-ttl' | 'refresh-ttl'): number | undefined => {
+    const text = values[flag];
+    if (text === undefined) return undefined;
+    const seconds = Number(text);
+    if (text.trim() === '' || !Number.isFinite(seconds) || seconds <= 0)
+      throw new Error(`Invalid simulator flags: --${flag} takes a positive number of seconds, got "${text}"`);
+    return Math.round(seconds * 1000);
+  };
+  const accessTtlMs = ms('access-ttl');
+  const refreshTtlMs = ms('refresh-ttl');
+  return {
+    ...settings,
+    ...(accessTtlMs !== undefined && { accessTtlMs }),
+    ...(refreshTtlMs !== undefined && { refreshTtlMs }),
   };
 }
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 /** A TOP `error_response`, as the gateway writes it. */
 export interface SimError {
-  readonly code: number;
+  /** A number on TOP; an injected fault may write a string. */
+  readonly code: number | string;
   readonly msg: string;
   readonly sub_code?: string;
   readonly sub_msg?: string;

@@ -164,7 +164,8 @@ describe('the faults of the simulator', () => {
 
     it('answers an isp fault as code 15 with its sub_code', async () => {
       await setFaults([{ type: 'isp', sub_code: 'isp.remote-service-error', count: 1 }]);
-      const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
+      // A Tmall API: on TOP whatever protocol the client calls AliExpress' APIs over.
+      const error = await sendDeliveryOrder(client, appCredentials, { ticket_id: 'T-ISP1' }).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopTransientError);
       expect(error).toMatchObject({ code: 15, subCode: 'isp.remote-service-error' });
@@ -323,7 +324,13 @@ describe('the control routes of the simulator', () => {
     const requestId = (body.aliexpress_solution_order_fulfill_response as { request_id: string }).request_id;
 
     expect(await ledger()).toEqual([
-      { method: FULFILL, params: shipment, at: new Date(clock).toISOString(), request_id: requestId },
+      {
+        method: FULFILL,
+        params: shipment,
+        at: new Date(clock).toISOString(),
+        request_id: requestId,
+        protocol: 'top',
+      },
     ]);
     expect(await simControl(sim, 'DELETE', '/_sim/ledger')).toEqual({ status: 200, body: [] });
     expect(await ledger()).toEqual([]);
