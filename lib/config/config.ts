@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { PROTOCOLS, type Protocol } from '#lib/top/platform.ts';
 import { isSignMethod, SIGN_METHODS } from '#lib/top/sign.ts';
 
 /** The environment is missing a key or holds a value that cannot be used; raised at cold start. */
@@ -42,7 +43,12 @@ export interface Config {
   readonly operationsTable: string;
   /** A DynamoDB-compatible endpoint (dynalite locally); absent in AWS. */
   readonly dynamodbEndpoint: string | undefined;
+  /** Tmall's TOP gateway (`…/router/rest`). */
   readonly topGatewayUrl: string;
+  /** The AliExpress Open Platform's host; absent only when `aeProtocol` is `top`. */
+  readonly aeGatewayUrl: string | undefined;
+  /** How `aliexpress.*` APIs are called: over IOP, or over the TOP gateway for accounts that still have it. */
+  readonly aeProtocol: Protocol;
   readonly topSignMethod: (typeof SIGN_METHODS)[number];
   /** Budget of one TOP call; a handler also keeps it inside the invocation's remaining time. */
   readonly topDeadlineMs: number;
@@ -112,6 +118,8 @@ const Environment = z.object({
   OPERATIONS_TABLE: text,
   DYNAMODB_ENDPOINT: url.optional(),
   TOP_GATEWAY_URL: url,
+  AE_GATEWAY_URL: url.optional(),
+  AE_PROTOCOL: z.enum(PROTOCOLS, { error: `must be one of ${PROTOCOLS.join(', ')}` }).default('iop'),
   TOP_SIGN_METHOD: z
     .string()
     .refine(isSignMethod, `must be one of ${SIGN_METHODS.join(', ')}`)
@@ -124,6 +132,8 @@ const Environment = z.object({
   TOP_APP_KEY: text.optional(),
   TOP_APP_SECRET: text.optional(),
   TOP_SESSION: z.string().optional(),
+  AE_APP_KEY: text.optional(),
+  AE_APP_SECRET: text.optional(),
   WMS_WEBHOOK_SECRET: text.optional(),
   STOREFRONT_WEBHOOK_SECRET: text.optional(),
   RETRY_BASE_SECONDS: seconds(30),
@@ -178,10 +188,17 @@ export function loadConfig(
   if (retry.maxDelayMs < retry.baseMs) {
     throw new ConfigError(['RETRY_MAX_SECONDS must not be less than RETRY_BASE_SECONDS']);
   }
+  if (values.AE_PROTOCOL === 'iop' && values.AE_GATEWAY_URL === undefined) {
+    throw new ConfigError([
+      'AE_GATEWAY_URL is required (the AliExpress Open Platform, e.g. https://api-sg.aliexpress.com), unless AE_PROTOCOL=top',
+    ]);
+  }
   return {
     operationsTable: values.OPERATIONS_TABLE,
     dynamodbEndpoint: values.DYNAMODB_ENDPOINT,
     topGatewayUrl: values.TOP_GATEWAY_URL,
+    aeGatewayUrl: values.AE_GATEWAY_URL,
+    aeProtocol: values.AE_PROTOCOL,
     topSignMethod: values.TOP_SIGN_METHOD as Config['topSignMethod'],
     topDeadlineMs: values.TOP_DEADLINE_MS,
     secrets,
@@ -240,6 +257,12 @@ function secretsConfig(values: Environment, sources: readonly WebhookSource[]): 
       'set either TOP_CREDENTIALS_SECRET_ID (Secrets Manager) or TOP_APP_KEY/TOP_APP_SECRET (local), not both',
     ]);
   }
+  const aeKeys = [values.AE_APP_KEY, values.AE_APP_SECRET].filter((value) => value !== undefined).length;
+  if (fromSecretsManager && aeKeys > 0) {
+    throw new ConfigError([
+      'AE_APP_KEY/AE_APP_SECRET are for local runs; with TOP_CREDENTIALS_SECRET_ID put ae_app_key/ae_app_secret in the secret',
+    ]);
+  }
   if (fromSecretsManager) {
     const missing = sources.filter((source) => values[WEBHOOK_ENV[source].id] === undefined);
     if (missing.length > 0) throw new ConfigError(missing.map((s) => `${WEBHOOK_ENV[s].id} is required`));
@@ -255,6 +278,7 @@ function secretsConfig(values: Environment, sources: readonly WebhookSource[]): 
     ...(values.TOP_APP_SECRET === undefined
       ? ['TOP_APP_SECRET is required (or TOP_CREDENTIALS_SECRET_ID)']
       : []),
+    ...(aeKeys === 1 ? ['AE_APP_KEY and AE_APP_SECRET go together: set both or neither'] : []),
     ...sources
       .filter((source) => values[WEBHOOK_ENV[source].value] === undefined)
       .map((source) => `${WEBHOOK_ENV[source].value} is required`),
@@ -272,6 +296,8 @@ function secretsConfig(values: Environment, sources: readonly WebhookSource[]): 
     topCredentials: JSON.stringify({
       app_key: values.TOP_APP_KEY,
       app_secret: values.TOP_APP_SECRET,
+      ae_app_key: values.AE_APP_KEY,
+      ae_app_secret: values.AE_APP_SECRET,
       sign_method: values.TOP_SIGN_METHOD,
       sellers,
     }),

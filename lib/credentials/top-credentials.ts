@@ -1,4 +1,5 @@
 import type { TopCredentials } from '#lib/top/client.ts';
+import type { Platform } from '#lib/top/platform.ts';
 import { SellerRequiredError, UnknownSellerError } from './errors.ts';
 import { rejectUnknownOptions } from './options.ts';
 import type { SecretSource } from './source.ts';
@@ -53,21 +54,23 @@ export class TopCredentialsProvider {
   /**
    * The seller's credentials. Without a seller id the only configured seller is used; with several
    * configured that is a {@link SellerRequiredError}. A seller not in the secret forces one refetch
-   * (it may just have been added; throttled) before {@link UnknownSellerError}.
+   * (it may just have been added; throttled) before {@link UnknownSellerError}. The app keys are
+   * those of `platform` (default Tmall's).
    */
-  async forSeller(sellerId: string | undefined): Promise<SellerCredentials> {
-    const found = pick(await this.#load(false), sellerId);
+  async forSeller(sellerId: string | undefined, platform: Platform = 'tmall'): Promise<SellerCredentials> {
+    const found = pick(await this.#load(false), sellerId, platform);
     if (found) return found;
     if (this.#unknownSellerThrottle.tryAcquire()) {
-      const again = pick(await this.#load(true), sellerId);
+      const again = pick(await this.#load(true), sellerId, platform);
       if (again) return again;
     }
     throw new UnknownSellerError(sellerId);
   }
 
-  /** The app's keys without a session (APIs that act for no seller). */
-  async app(): Promise<TopCredentials> {
-    return (await this.#load(false)).app;
+  /** The app's keys for `platform` without a session (APIs that act for no seller). */
+  async app(platform: Platform = 'tmall'): Promise<TopCredentials> {
+    const secret = await this.#load(false);
+    return platform === 'aliexpress' ? secret.aeApp : secret.app;
   }
 
   /**
@@ -91,12 +94,17 @@ export class TopCredentialsProvider {
   }
 }
 
-function pick(secret: TopCredentialsSecret, sellerId: string | undefined): SellerCredentials | undefined {
+function pick(
+  secret: TopCredentialsSecret,
+  sellerId: string | undefined,
+  platform: Platform,
+): SellerCredentials | undefined {
+  const sellers = platform === 'aliexpress' ? secret.aeSellers : secret.sellers;
   if (sellerId === undefined) {
-    const [only, ...others] = secret.sellers;
-    if (others.length > 0) throw new SellerRequiredError(secret.sellers.size);
+    const [only, ...others] = sellers;
+    if (others.length > 0) throw new SellerRequiredError(sellers.size);
     return only && { sellerId: only[0], credentials: only[1] };
   }
-  const credentials = secret.sellers.get(sellerId);
+  const credentials = sellers.get(sellerId);
   return credentials && { sellerId, credentials };
 }

@@ -6,6 +6,7 @@ import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
 import type { TopClient, TopCredentials } from '#lib/top/client.ts';
 import { TopError, TopRateLimitedError } from '#lib/top/errors.ts';
+import type { Platform } from '#lib/top/platform.ts';
 import { budgetSpent, retryDelayMs } from './backoff.ts';
 import { claimFact } from './dedupe.ts';
 import { isTransientFailure, toInternalError } from './internal-failure.ts';
@@ -15,12 +16,16 @@ import type { OperationsStore } from './store.ts';
 
 /** What an attempt needs of the credentials provider. */
 export interface CredentialsSource {
-  /** The seller's credentials (session included); `undefined` picks the only seller. */
+  /**
+   * The seller's credentials (session included) with the app keys of `platform` (default Tmall's);
+   * `undefined` picks the only seller.
+   */
   forSeller(
     sellerId: string | undefined,
+    platform?: Platform,
   ): Promise<{ readonly sellerId: string; readonly credentials: TopCredentials }>;
-  /** The app's keys, without a session. */
-  app(): Promise<TopCredentials>;
+  /** The app's keys for `platform`, without a session. */
+  app(platform?: Platform): Promise<TopCredentials>;
   /** Refetches the secret; `true` when it changed (a rotated session is worth one more call). */
   refresh(): Promise<boolean>;
 }
@@ -319,8 +324,8 @@ async function credentialsFor(
   api: AnyTopApi,
   operation: Operation,
 ): Promise<TopCredentials> {
-  if (!api.requiresSession) return source.app();
-  return (await source.forSeller(operation.request.seller_id)).credentials;
+  if (!api.requiresSession) return source.app(api.platform);
+  return (await source.forSeller(operation.request.seller_id, api.platform)).credentials;
 }
 
 /** TOP's failure in our record's terms; `sub_msg` is TOP's text about the sender's own request. */

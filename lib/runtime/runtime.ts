@@ -74,7 +74,12 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     config,
     now,
     store: new OperationsStore({ client: dynamodb, tableName: config.operationsTable, now }),
-    top: new TopClient({ gatewayUrl: config.topGatewayUrl, signMethod: config.topSignMethod }),
+    top: new TopClient({
+      gatewayUrl: config.topGatewayUrl,
+      aeGatewayUrl: config.aeGatewayUrl,
+      aeProtocol: config.aeProtocol,
+      signMethod: config.topSignMethod,
+    }),
     credentials: new TopCredentialsProvider({
       source: secrets,
       secretId:

@@ -2,24 +2,35 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
 import { TopError, TopTimeoutError, TopTransportError } from './errors.ts';
 import { encodeParams, type TopParams } from './params.ts';
-import { readTopResponse } from './response.ts';
+import { isProtocol, type Platform, type Protocol, platformOf } from './platform.ts';
+import { readIopResponse, readIopRestResponse, readTopResponse } from './response.ts';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, validateRetryPolicy } from './retry.ts';
-import { isSignMethod, type SignMethod, sign } from './sign.ts';
+import { IOP_SIGN_METHOD, isSignMethod, type SignMethod, sign, signIop } from './sign.ts';
 import { formatTopTimestamp } from './timestamp.ts';
-import { gatewayPool, postForm } from './transport.ts';
+import { dispatcherPoster, type FormPoster, gatewayPool } from './transport.ts';
 
-/** An app's keys and, for APIs that act for a seller, that seller's session. */
+/** An app's keys and, for APIs that act for a seller, that seller's session (access token). */
 export interface TopCredentials {
   readonly appKey: string;
   readonly appSecret: string;
   readonly session?: string | undefined;
-  /** Overrides the client's sign method for this app. */
+  /** Overrides the client's sign method for this app on TOP; IOP signs with sha256 only. */
   readonly signMethod?: SignMethod | undefined;
 }
 
 export interface TopClientConfig {
-  /** e.g. `https://eco.taobao.com/router/rest`. */
+  /** Tmall's TOP gateway, e.g. `https://eco.taobao.com/router/rest`. */
   readonly gatewayUrl: string | URL;
+  /**
+   * The AliExpress Open Platform's host, e.g. `https://api-sg.aliexpress.com`; the client appends
+   * `/sync` and `/rest/…`. Required unless `aeProtocol` is `top`.
+   */
+  readonly aeGatewayUrl?: string | URL;
+  /**
+   * How `aliexpress.*` APIs are called: `iop` (default), or `top` for accounts that still have them
+   * on the TOP gateway at `gatewayUrl`.
+   */
+  readonly aeProtocol?: Protocol;
   /** Budget of one call, retries included: connect, headers and body. Default 5000 ms. */
   readonly deadlineMs?: number;
   /** In-call retries of transient errors; off unless given (`true` = the default policy). */
@@ -38,6 +49,8 @@ export interface TopClientConfig {
 export interface TopCallOptions {
   readonly deadlineMs?: number;
   readonly retry?: boolean | Partial<RetryPolicy>;
+  /** The platform that serves the API; default from its name (`aliexpress.*` or not). */
+  readonly platform?: Platform;
 }
 
 /** A successful call: the inner response object and the id TOP gave it. */
@@ -77,6 +90,8 @@ const SYSTEM_PARAMS = new Set([
 ]);
 const CONFIG_KEYS = new Set([
   'gatewayUrl',
+  'aeGatewayUrl',
+  'aeProtocol',
   'deadlineMs',
   'retry',
   'signMethod',
@@ -93,29 +108,67 @@ function checkDeadline(ms: number, name: string): number {
   return ms;
 }
 
+function httpUrl(value: string | URL, name: string): URL {
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new TypeError(`${name} must be http(s), got ${url.protocol}`);
+  }
+  return url;
+}
+
+/** `{host}` + `/sync`: the host may carry a path prefix (a proxy, the simulator), kept as is. */
+function underHost(host: URL, path: string): URL {
+  const url = new URL(host);
+  url.pathname = `${host.pathname.replace(/\/+$/, '')}${path}`;
+  url.search = '';
+  return url;
+}
+
+/** One attempt's request, ready to send, and how to read its answer. */
+interface PreparedCall {
+  /** The API's name or path, for errors. */
+  readonly label: string;
+  readonly url: URL;
+  readonly form: string;
+  readonly poster: FormPoster;
+  readonly read: (body: string) => Record<string, unknown>;
+}
+
 function resolveRetry(retry: boolean | Partial<RetryPolicy> | undefined): RetryPolicy | undefined {
   if (retry === undefined || retry === false) return undefined;
   if (retry === true) return DEFAULT_RETRY_POLICY;
   return validateRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...retry });
 }
 
-/** Calls TOP APIs over one keep-alive pool: signs, posts, reads the envelope, classifies errors. */
+/**
+ * Calls the platforms' APIs, each over the protocol that serves it: Tmall's on the TOP gateway,
+ * AliExpress' on the AliExpress Open Platform (IOP) unless configured otherwise. Signs, posts over a
+ * keep-alive pool per host, reads the answer and classifies errors into one {@link TopError} family.
+ */
 export class TopClient {
   readonly gatewayUrl: URL;
+  readonly aeGatewayUrl: URL | undefined;
+  readonly aeProtocol: Protocol;
   readonly deadlineMs: number;
   readonly #retry: RetryPolicy | undefined;
   readonly #signMethod: SignMethod;
   readonly #simplify: boolean;
   readonly #partnerId: string | undefined;
-  readonly #dispatcher: Dispatcher;
+  readonly #topPoster: FormPoster;
+  readonly #aePoster: FormPoster | undefined;
   readonly #now: () => number;
 
   constructor(config: TopClientConfig) {
     const unknown = Object.keys(config).filter((key) => !CONFIG_KEYS.has(key));
     if (unknown.length > 0) throw new TypeError(`Unknown TopClient option(s): ${unknown.join(', ')}`);
-    this.gatewayUrl = new URL(config.gatewayUrl);
-    if (this.gatewayUrl.protocol !== 'https:' && this.gatewayUrl.protocol !== 'http:') {
-      throw new TypeError(`gatewayUrl must be http(s), got ${this.gatewayUrl.protocol}`);
+    this.gatewayUrl = httpUrl(config.gatewayUrl, 'gatewayUrl');
+    const aeProtocol = config.aeProtocol ?? 'iop';
+    if (!isProtocol(aeProtocol)) throw new TypeError(`Unknown aeProtocol: ${String(aeProtocol)}`);
+    this.aeProtocol = aeProtocol;
+    this.aeGatewayUrl =
+      config.aeGatewayUrl === undefined ? undefined : httpUrl(config.aeGatewayUrl, 'aeGatewayUrl');
+    if (aeProtocol === 'iop' && !this.aeGatewayUrl) {
+      throw new TypeError("aeGatewayUrl is required unless aeProtocol is 'top'");
     }
     this.deadlineMs = checkDeadline(config.deadlineMs ?? DEFAULT_DEADLINE_MS, 'deadlineMs');
     this.#retry = resolveRetry(config.retry);
@@ -124,8 +177,16 @@ export class TopClient {
     this.#signMethod = signMethod;
     this.#simplify = config.simplify ?? false;
     this.#partnerId = config.partnerId;
-    this.#dispatcher = config.dispatcher ?? gatewayPool(this.gatewayUrl.origin);
+    const poster = (url: URL) =>
+      config.dispatcher ? dispatcherPoster(config.dispatcher) : gatewayPool(url.origin);
+    this.#topPoster = poster(this.gatewayUrl);
+    this.#aePoster = this.aeGatewayUrl && poster(this.aeGatewayUrl);
     this.#now = config.now ?? Date.now;
+  }
+
+  /** The protocol an API of `platform` is called over. */
+  protocolFor(platform: Platform): Protocol {
+    return platform === 'aliexpress' ? this.aeProtocol : 'top';
   }
 
   /**
@@ -138,16 +199,47 @@ export class TopClient {
     credentials: TopCredentials,
     options: TopCallOptions = {},
   ): Promise<TopResult> {
-    const deadlineMs = checkDeadline(options.deadlineMs ?? this.deadlineMs, 'deadlineMs');
-    const retry = options.retry === undefined ? this.#retry : resolveRetry(options.retry);
     const business = encodeParams(params);
     const clash = Object.keys(business).find((name) => SYSTEM_PARAMS.has(name));
-    if (clash) throw new TypeError(`Business param "${clash}" clashes with a TOP system param`);
+    if (clash) throw new TypeError(`Business param "${clash}" clashes with a system param`);
+    const protocol = this.protocolFor(options.platform ?? platformOf(method));
+    return this.#send(options, () => this.#prepare(protocol, method, business, credentials));
+  }
 
+  /**
+   * Calls an IOP path API (`/auth/token/create`, `/auth/token/refresh`) with the app's keys: flat
+   * params, the path signed in, a flat answer (`code` "0" and the fields) returned as the body.
+   */
+  async rest(
+    path: string,
+    params: TopParams,
+    credentials: TopCredentials,
+    options: Omit<TopCallOptions, 'platform'> = {},
+  ): Promise<TopResult> {
+    if (!/^\/[A-Za-z0-9/_.-]+$/.test(path)) throw new TypeError(`Not an API path: ${path}`);
+    const business = encodeParams(params);
+    const clash = Object.keys(business).find((name) => SYSTEM_PARAMS.has(name));
+    if (clash) throw new TypeError(`Business param "${clash}" clashes with a system param`);
+    return this.#send(options, () => {
+      const fields = this.signedRestFields(path, business, credentials);
+      return {
+        label: path,
+        url: underHost(this.#aeHost(), `/rest${path}`),
+        form: fields.toString(),
+        poster: this.#aePoster as FormPoster,
+        read: (body) => readIopRestResponse(body, path),
+      };
+    });
+  }
+
+  async #send(options: TopCallOptions, prepare: () => PreparedCall): Promise<TopResult> {
+    const deadlineMs = checkDeadline(options.deadlineMs ?? this.deadlineMs, 'deadlineMs');
+    const retry = options.retry === undefined ? this.#retry : resolveRetry(options.retry);
     const deadlineAt = this.#now() + deadlineMs;
     for (let attempt = 1; ; attempt++) {
       try {
-        const body = await this.#attempt(method, business, credentials, deadlineAt - this.#now());
+        // Signed afresh each attempt: the timestamp is part of the signature.
+        const body = await this.#attempt(prepare(), deadlineAt - this.#now());
         const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
         return { body, requestId, attempts: attempt };
       } catch (error) {
@@ -158,12 +250,52 @@ export class TopClient {
     }
   }
 
-  /** The exact form fields of one attempt, signed. Exposed for golden wire tests. */
+  #prepare(
+    protocol: Protocol,
+    method: string,
+    business: Record<string, string>,
+    credentials: TopCredentials,
+  ): PreparedCall {
+    if (protocol === 'top') {
+      return {
+        label: method,
+        url: this.gatewayUrl,
+        form: this.signedFields(method, business, credentials, 'top').toString(),
+        poster: this.#topPoster,
+        read: (body) => readTopResponse(body, method),
+      };
+    }
+    // The method names the API in the URL, as the platform's SDKs send it; everything else goes in the
+    // body, so no token sits in a URL that a proxy might log.
+    const fields = this.signedFields(method, business, credentials, 'iop');
+    fields.delete('method');
+    const url = underHost(this.#aeHost(), '/sync');
+    url.searchParams.set('method', method);
+    return {
+      label: method,
+      url,
+      form: fields.toString(),
+      poster: this.#aePoster as FormPoster,
+      read: (body) => readIopResponse(body, method),
+    };
+  }
+
+  #aeHost(): URL {
+    if (!this.aeGatewayUrl) throw new TypeError('This client has no aeGatewayUrl: IOP cannot be called');
+    return this.aeGatewayUrl;
+  }
+
+  /**
+   * The exact fields of one attempt of `method`, signed, over the protocol given (default: the one
+   * that serves it). On IOP, `method` travels in the URL and the rest in the body. For golden wire tests.
+   */
   signedFields(
     method: string,
     business: Record<string, string>,
     credentials: TopCredentials,
+    protocol: Protocol = this.protocolFor(platformOf(method)),
   ): URLSearchParams {
+    if (protocol === 'iop') return this.#signedIopFields(method, business, credentials);
     const signMethod = credentials.signMethod ?? this.#signMethod;
     const fields: Record<string, string> = {
       method,
@@ -181,41 +313,74 @@ export class TopClient {
     return new URLSearchParams(fields);
   }
 
-  async #attempt(
+  #signedIopFields(
     method: string,
     business: Record<string, string>,
     credentials: TopCredentials,
-    remainingMs: number,
-  ): Promise<Record<string, unknown>> {
+  ): URLSearchParams {
+    const fields: Record<string, string> = {
+      method,
+      app_key: credentials.appKey,
+      timestamp: String(this.#now()),
+      v: '2.0',
+      sign_method: IOP_SIGN_METHOD,
+      format: 'json',
+      ...business,
+    };
+    if (this.#simplify) fields.simplify = 'true';
+    if (credentials.session?.trim()) fields.session = credentials.session;
+    if (this.#partnerId?.trim()) fields.partner_id = this.#partnerId;
+    fields.sign = signIop(fields, credentials.appSecret);
+    return new URLSearchParams(fields);
+  }
+
+  /** The exact form fields of one IOP `/rest{path}` call, signed with the path. For golden wire tests. */
+  signedRestFields(
+    path: string,
+    params: Record<string, string>,
+    credentials: TopCredentials,
+  ): URLSearchParams {
+    const fields: Record<string, string> = {
+      app_key: credentials.appKey,
+      timestamp: String(this.#now()),
+      sign_method: IOP_SIGN_METHOD,
+      ...params,
+    };
+    if (this.#partnerId?.trim()) fields.partner_id = this.#partnerId;
+    fields.sign = signIop(fields, credentials.appSecret, path);
+    return new URLSearchParams(fields);
+  }
+
+  async #attempt(call: PreparedCall, remainingMs: number): Promise<Record<string, unknown>> {
+    const method = call.label;
     if (remainingMs <= 0)
-      throw new TopTimeoutError(`TOP ${method}: deadline passed before sending`, { method, sent: false });
-    const form = this.signedFields(method, business, credentials).toString();
+      throw new TopTimeoutError(`${method}: deadline passed before sending`, { method, sent: false });
     const signal = AbortSignal.timeout(Math.ceil(remainingMs));
-    let result: Awaited<ReturnType<typeof postForm>>;
+    let result: Awaited<ReturnType<FormPoster['post']>>;
     try {
-      result = await postForm(this.#dispatcher, this.gatewayUrl, form, signal);
+      result = await call.poster.post({ url: call.url, form: call.form, signal, clock: this.#now });
     } catch (cause) {
       if (signal.aborted) {
-        throw new TopTimeoutError(`TOP ${method} did not answer within ${Math.ceil(remainingMs)} ms`, {
+        throw new TopTimeoutError(`${method} did not answer within ${Math.ceil(remainingMs)} ms`, {
           method,
           cause,
         });
       }
       const code = (cause as { code?: string }).code ?? (cause as Error).name;
-      throw new TopTransportError(`TOP ${method} could not be reached (${code})`, {
+      throw new TopTransportError(`${method} could not be reached (${code})`, {
         method,
         cause,
         sent: !NOT_SENT_CODES.has(code),
       });
     }
     if (result.status < 200 || result.status > 299) {
-      throw new TopTransportError(`TOP ${method} answered HTTP ${result.status}`, {
+      throw new TopTransportError(`${method} answered HTTP ${result.status}`, {
         method,
         status: result.status,
         // A 5xx from the gateway's front may come after the router took the call; a 4xx does not.
         sent: result.status >= 500,
       });
     }
-    return readTopResponse(result.body, method);
+    return call.read(result.body);
   }
 }

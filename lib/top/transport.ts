@@ -1,23 +1,111 @@
 import { type Dispatcher, Pool } from 'undici';
 
-const pools = new Map<string, Pool>();
+// How long undici keeps an idle connection when the server announces nothing.
+const KEEP_ALIVE_MS = 30_000;
+const KEEP_ALIVE_MAX_MS = 60_000;
+// undici's own margin: a connection is dropped this long before the server's announced timeout.
+const KEEP_ALIVE_MARGIN_MS = 1_000;
+
+export interface FormPostResult {
+  readonly status: number;
+  readonly body: string;
+}
+
+/** One POST of a form body; the signal bounds the whole exchange, body read included. */
+export interface FormPost {
+  readonly url: URL;
+  readonly form: string;
+  readonly signal: AbortSignal;
+  /** The caller's wall clock, in ms: what tells a pool it sat idle through a freeze. */
+  readonly clock: () => number;
+}
+
+/** Where a client sends its form posts: a gateway's keep-alive pool, or a dispatcher a test hands in. */
+export interface FormPoster {
+  post(request: FormPost): Promise<FormPostResult>;
+}
 
 /**
- * One keep-alive pool per gateway origin for the life of the container, so warm invocations reuse
- * the TLS connection instead of paying a handshake per call.
+ * A keep-alive pool for one gateway origin, kept for the life of the container so warm invocations
+ * reuse the TLS connection.
+ *
+ * A Lambda container is frozen between invocations: no timer runs and no socket event is read, so
+ * after minutes frozen the pool still holds connections the gateway has since closed, and a request
+ * written to one is lost in a reset that cannot tell whether the gateway read it. So the pool is judged
+ * by the wall clock before each request: once it has been idle longer than a connection may stay open
+ * (the server's `Keep-Alive: timeout`, less undici's margin, or undici's own idle timeout), it is
+ * replaced by a new one. No request is ever retried, so none can reach the gateway twice.
  */
-export function gatewayPool(origin: string): Pool {
-  let pool = pools.get(origin);
-  if (!pool) {
-    pool = new Pool(origin, {
+export class GatewayPool implements FormPoster {
+  readonly origin: string;
+  #pool: Pool | undefined;
+  #inFlight = 0;
+  #idleSince = 0;
+  #idleLimitMs = KEEP_ALIVE_MS;
+  /** Pools replaced because they sat idle too long (observable for tests). */
+  replaced = 0;
+
+  constructor(origin: string) {
+    this.origin = origin;
+  }
+
+  async post({ url, form, signal, clock }: FormPost): Promise<FormPostResult> {
+    const pool = this.#current(clock());
+    this.#inFlight += 1;
+    try {
+      const result = await postOn(pool, url, form, signal);
+      this.#learnIdleLimit(result.headers['keep-alive']);
+      return { status: result.status, body: result.body };
+    } finally {
+      this.#inFlight -= 1;
+      if (this.#inFlight === 0) this.#idleSince = clock();
+    }
+  }
+
+  /** Closes the pool; the next post opens a new one. */
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.close();
+  }
+
+  #current(now: number): Pool {
+    if (this.#pool && this.#inFlight === 0 && now - this.#idleSince > this.#idleLimitMs) {
+      // Idle connections only: nothing is in flight on this pool.
+      void this.#pool.destroy().catch(() => {});
+      this.#pool = undefined;
+      this.replaced += 1;
+    }
+    this.#pool ??= new Pool(this.origin, {
       connections: 32,
-      keepAliveTimeout: 30_000,
-      keepAliveMaxTimeout: 60_000,
+      keepAliveTimeout: KEEP_ALIVE_MS,
+      keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
+      keepAliveTimeoutThreshold: KEEP_ALIVE_MARGIN_MS,
       // Backstops only: the caller's AbortSignal is the real deadline for connect, headers and body.
       headersTimeout: 60_000,
       bodyTimeout: 60_000,
       connect: { timeout: 10_000 },
     });
+    return this.#pool;
+  }
+
+  // `Keep-Alive: timeout=5` → connections live 4 s idle, as undici itself reckons it.
+  #learnIdleLimit(header: string | string[] | undefined): void {
+    const value = Array.isArray(header) ? header[0] : header;
+    const match = value ? /timeout=(\d+)/i.exec(value) : null;
+    if (!match?.[1]) return;
+    const announced = Math.min(Number(match[1]) * 1000, KEEP_ALIVE_MAX_MS);
+    this.#idleLimitMs = Math.max(0, announced - KEEP_ALIVE_MARGIN_MS);
+  }
+}
+
+const pools = new Map<string, GatewayPool>();
+
+/** The container's pool for a gateway origin. */
+export function gatewayPool(origin: string): GatewayPool {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new GatewayPool(origin);
     pools.set(origin, pool);
   }
   return pool;
@@ -30,18 +118,22 @@ export async function closeGatewayPools(): Promise<void> {
   await Promise.allSettled(closing);
 }
 
-export interface FormPostResult {
-  readonly status: number;
-  readonly body: string;
+/** Posts through a dispatcher a test hands in, as is (no pool of ours around it). */
+export function dispatcherPoster(dispatcher: Dispatcher): FormPoster {
+  return {
+    post: async ({ url, form, signal }) => {
+      const { status, body } = await postOn(dispatcher, url, form, signal);
+      return { status, body };
+    },
+  };
 }
 
-/** POSTs a form body; the signal bounds the whole exchange, body read included. */
-export async function postForm(
+async function postOn(
   dispatcher: Dispatcher,
   url: URL,
   form: string,
   signal: AbortSignal,
-): Promise<FormPostResult> {
+): Promise<FormPostResult & { readonly headers: Record<string, string | string[] | undefined> }> {
   const response = await dispatcher.request({
     origin: url.origin,
     path: `${url.pathname}${url.search}`,
@@ -57,5 +149,5 @@ export async function postForm(
   // The pool marks a connection free again in a microtask queued after the body ends; one turn of
   // the event loop lets that land, so a call made right after this one reuses the connection.
   await new Promise((resolve) => setImmediate(resolve));
-  return { status: response.statusCode, body };
+  return { status: response.statusCode, headers: response.headers, body };
 }

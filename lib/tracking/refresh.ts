@@ -2,7 +2,11 @@ import { UnknownSellerError } from '#lib/credentials/errors.ts';
 import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
 import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
 import type { OperationsStore } from '#lib/operations/store.ts';
-import { type FindOrderResponse, queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
+import {
+  type FindOrderResponse,
+  queryLogisticsOrder,
+  queryLogisticsOrderApi,
+} from '#lib/top/apis/query-logistics-order.ts';
 import type { TopClient, TopCredentials } from '#lib/top/client.ts';
 import { TopAuthError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
 import { sessionFingerprint } from './fingerprint.ts';
@@ -68,7 +72,8 @@ export async function refreshOrder(
 
   let credentials: TopCredentials;
   try {
-    credentials = (await deps.credentials.forSeller(order.seller_id)).credentials;
+    credentials = (await deps.credentials.forSeller(order.seller_id, queryLogisticsOrderApi.platform))
+      .credentials;
   } catch (error) {
     deps.log.warn('no TOP credentials for a tracked order', { error: (error as Error).name });
     return error instanceof UnknownSellerError
@@ -85,7 +90,8 @@ export async function refreshOrder(
 
   let response: FindOrderResponse;
   try {
-    const current = async () => (await deps.credentials.forSeller(order.seller_id)).credentials;
+    const current = async () =>
+      (await deps.credentials.forSeller(order.seller_id, queryLogisticsOrderApi.platform)).credentials;
     const query = async (with_: TopCredentials) =>
       (
         await queryLogisticsOrder(
@@ -105,7 +111,9 @@ export async function refreshOrder(
       return save(failedAt(fields, until), 'banned');
     }
     if (error instanceof TopAuthError) {
-      const current = await deps.credentials.forSeller(order.seller_id).catch(() => undefined);
+      const current = await deps.credentials
+        .forSeller(order.seller_id, queryLogisticsOrderApi.platform)
+        .catch(() => undefined);
       return park(deps, order, message.token, {
         reason: 'TOP refused the seller session',
         code: error.code,
@@ -159,7 +167,12 @@ async function park(
   deps: RefreshDeps,
   order: TrackedOrder,
   token: string,
-  why: { reason: string; code?: number | undefined; sub_code?: string | undefined; fingerprint?: string },
+  why: {
+    reason: string;
+    code?: number | string | undefined;
+    sub_code?: string | undefined;
+    fingerprint?: string;
+  },
 ): Promise<RefreshOutcome> {
   const now = (deps.now ?? Date.now)();
   const fingerprint = why.fingerprint ?? 'none';

@@ -20,6 +20,6 @@ export const startTestSimulator = (options: Partial<TopSimulatorOptions> = {}): 
     ...options,
   });
 
-/** A client pointed at the simulator; options override. */
+/** A client pointed at the simulator, TOP's gateway and AliExpress' (IOP by default); options override. */
 export const clientFor = (sim: TopSimulator, config: Partial<TopClientConfig> = {}): TopClient =>
-  new TopClient({ gatewayUrl: sim.url, ...config });
+  new TopClient({ gatewayUrl: sim.url, aeGatewayUrl: sim.aeUrl, ...config });

@@ -49,6 +49,7 @@ export async function trackingHarness(
       OPERATIONS_TABLE: operationsTable,
       LOGISTICS_ORDERS_TABLE: ordersTable,
       TOP_GATEWAY_URL: parts.sim.url,
+      AE_GATEWAY_URL: parts.sim.origin,
       TOP_APP_KEY: TEST_APP.appKey,
       TOP_APP_SECRET: TEST_APP.appSecret,
       TOP_SESSION: `shop-1=${TEST_APP.session}`,

@@ -28,6 +28,7 @@ const start = (dir = dataDir) =>
     dataDir: dir,
     env: {
       TOP_GATEWAY_URL: sim.url,
+      AE_GATEWAY_URL: sim.origin,
       TOP_APP_KEY: TEST_APP.appKey,
       TOP_APP_SECRET: TEST_APP.appSecret,
       TOP_SESSION: `shop-1=${TEST_APP.session}`,

@@ -2,11 +2,14 @@ import type * as z from 'zod';
 import type { TopCallOptions, TopClient, TopCredentials } from '../client.ts';
 import { TopAuthError, TopBusinessError, type TopErrorFields, TopPermanentError } from '../errors.ts';
 import type { TopParams } from '../params.ts';
+import type { Platform } from '../platform.ts';
 import { TopRequestValidationError, toRequestIssues } from './validation.ts';
 
-/** Everything the client and the simulator need to know about one TOP API. */
+/** Everything the client and the simulator need to know about one platform API. */
 export interface TopApi<Request extends z.ZodType, Response extends z.ZodType> {
   readonly method: string;
+  /** The platform that serves it; the client's configuration says over which protocol. */
+  readonly platform: Platform;
   /** Whether the call acts for a seller and so carries the seller's session. */
   readonly requiresSession: boolean;
   /** The form field holding the request as one JSON object; absent for flat params. */
@@ -66,7 +69,10 @@ export async function callTopApi<Request extends z.ZodType, Response extends z.Z
       msg: 'Missing Session',
     });
   }
-  const result = await client.call(method, toTopParams(api, request), credentials, options);
+  const result = await client.call(method, toTopParams(api, request), credentials, {
+    ...options,
+    platform: api.platform,
+  });
   const response = api.response.safeParse(result.body);
   if (!response.success) {
     // TOP answered 200 with an envelope: the call may well have taken effect, so never retry it blindly.

@@ -49,6 +49,7 @@ const ALREADY_SHIPPED = /ALREADY_SHIPPED|ORDER_CLOSED|already (?:been )?shipped|
 
 export const fulfillOrderApi = {
   method: 'aliexpress.solution.order.fulfill',
+  platform: 'aliexpress',
   requiresSession: true,
   request: FulfillOrderRequest,
   response: FulfillOrderResponse,

@@ -111,6 +111,7 @@ export type FindOrderResponse = z.output<typeof FindOrderResponse>;
 
 export const queryLogisticsOrderApi = {
   method: 'aliexpress.local.logistics.order.info.query',
+  platform: 'aliexpress',
   requiresSession: true,
   objectParam: 'param1',
   request: FindOrderRequest,

@@ -151,6 +151,7 @@ export type DeliveryOrderSendResponse = z.output<typeof DeliveryOrderSendRespons
 
 export const sendDeliveryOrderApi = {
   method: 'tmall.ovs.delivery.order.info.send',
+  platform: 'tmall',
   // The page's sample calls it without a session: the warehouse acts as the app, not for a seller.
   requiresSession: false,
   objectParam: 'param',

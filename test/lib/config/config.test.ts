@@ -4,6 +4,7 @@ import { ConfigError, loadConfig, parseSessions } from '#lib/config/config.ts';
 const local = {
   OPERATIONS_TABLE: 'operations',
   TOP_GATEWAY_URL: 'http://127.0.0.1:4100/router/rest',
+  AE_GATEWAY_URL: 'http://127.0.0.1:4100',
   TOP_APP_KEY: '12345678',
   TOP_APP_SECRET: 'app-secret',
   TOP_SESSION: 'shop-1=session-1,shop-2=session-2',
@@ -81,6 +82,7 @@ describe('loadConfig', () => {
     const aws = {
       OPERATIONS_TABLE: 'ops',
       TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
+      AE_GATEWAY_URL: 'https://api-sg.aliexpress.com',
       TOP_CREDENTIALS_SECRET_ID: 'top/credentials',
       STOREFRONT_WEBHOOK_SECRET_ID: 'top/storefront-webhook',
     };
@@ -113,5 +115,56 @@ describe('parseSessions', () => {
     expect(() => parseSessions('=abc')).toThrow('TOP_SESSION must be');
     expect(() => parseSessions('shop-1=')).toThrow('TOP_SESSION must be');
     expect(() => parseSessions('a=1,a=2')).toThrow('names seller a twice');
+  });
+
+  describe('the AliExpress platform', () => {
+    it('calls aliexpress.* over IOP at AE_GATEWAY_URL by default', () => {
+      const config = loadConfig(local);
+      expect([config.aeProtocol, config.aeGatewayUrl]).toEqual(['iop', 'http://127.0.0.1:4100']);
+    });
+
+    it('requires AE_GATEWAY_URL for IOP, and not with AE_PROTOCOL=top', () => {
+      const { AE_GATEWAY_URL: _, ...withoutAe } = local;
+      expect(problemsOf(() => loadConfig(withoutAe))).toEqual([
+        'AE_GATEWAY_URL is required (the AliExpress Open Platform, e.g. https://api-sg.aliexpress.com), unless AE_PROTOCOL=top',
+      ]);
+      expect(loadConfig({ ...withoutAe, AE_PROTOCOL: 'top' })).toMatchObject({
+        aeProtocol: 'top',
+        aeGatewayUrl: undefined,
+      });
+    });
+
+    it('names a protocol it does not know', () => {
+      expect(problemsOf(() => loadConfig({ ...local, AE_PROTOCOL: 'gop' }))).toEqual([
+        'AE_PROTOCOL must be one of iop, top',
+      ]);
+    });
+
+    it('puts a second app pair for AliExpress in the local credentials, both keys or neither', () => {
+      const config = loadConfig({ ...local, AE_APP_KEY: '87654321', AE_APP_SECRET: 'ae-secret' });
+      expect(
+        config.secrets.kind === 'environment' && JSON.parse(config.secrets.topCredentials),
+      ).toMatchObject({
+        app_key: '12345678',
+        ae_app_key: '87654321',
+        ae_app_secret: 'ae-secret',
+      });
+      expect(problemsOf(() => loadConfig({ ...local, AE_APP_KEY: '87654321' }))).toEqual([
+        'AE_APP_KEY and AE_APP_SECRET go together: set both or neither',
+      ]);
+    });
+
+    it('refuses local AliExpress keys beside the Secrets Manager secret, which holds them', () => {
+      const aws = {
+        OPERATIONS_TABLE: 'ops',
+        TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
+        AE_GATEWAY_URL: 'https://api-sg.aliexpress.com',
+        TOP_CREDENTIALS_SECRET_ID: 'top/credentials',
+        AE_APP_KEY: '87654321',
+      };
+      expect(problemsOf(() => loadConfig(aws))).toEqual([
+        'AE_APP_KEY/AE_APP_SECRET are for local runs; with TOP_CREDENTIALS_SECRET_ID put ae_app_key/ae_app_secret in the secret',
+      ]);
+    });
   });
 });

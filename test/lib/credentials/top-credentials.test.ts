@@ -39,6 +39,37 @@ describe('TopCredentialsProvider', () => {
       });
     });
 
+    it('gives AliExpress calls its own app keys when the secret has them, with the same session', async () => {
+      sm.put(
+        ID,
+        JSON.stringify({
+          app_key: '12345678',
+          app_secret: 'app-secret',
+          ae_app_key: '87654321',
+          ae_app_secret: 'ae-app-secret',
+          sellers: { 'shop-1': 'session-1' },
+        }),
+      );
+      const provider = new TopCredentialsProvider({ source: sm.source(), secretId: ID });
+
+      expect((await provider.forSeller('shop-1', 'aliexpress')).credentials).toMatchObject({
+        appKey: '87654321',
+        appSecret: 'ae-app-secret',
+        session: 'session-1',
+      });
+      expect((await provider.forSeller('shop-1', 'tmall')).credentials).toMatchObject({
+        appKey: '12345678',
+        session: 'session-1',
+      });
+      expect(await provider.app('aliexpress')).toMatchObject({ appKey: '87654321' });
+    });
+
+    it('gives AliExpress calls the one app pair when the secret has no second one', async () => {
+      const { provider } = setUp({ 'shop-1': 'session-1' });
+
+      expect(await provider.forSeller('shop-1', 'aliexpress')).toEqual(await provider.forSeller('shop-1'));
+    });
+
     it('picks the only seller configured when none is named', async () => {
       const { provider } = setUp({ 'shop-1': 'session-1' });
 

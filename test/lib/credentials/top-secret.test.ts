@@ -38,6 +38,29 @@ describe('parseTopCredentialsSecret', () => {
     });
   });
 
+  it('reads a second app pair for AliExpress, and names a pair given by half', () => {
+    const secret = parseTopCredentialsSecret(
+      ID,
+      JSON.stringify({
+        app_key: '1',
+        app_secret: 's',
+        ae_app_key: '2',
+        ae_app_secret: 't',
+        sellers: { a: 'x' },
+      }),
+    );
+    expect(secret.aeApp).toEqual({ appKey: '2', appSecret: 't', signMethod: undefined });
+    expect(secret.aeSellers.get('a')).toMatchObject({ appKey: '2', session: 'x' });
+    expect(problemsOf({ app_key: '1', app_secret: 's', ae_app_key: '2' })).toEqual([
+      'ae_app_key goes with ae_app_secret: give both or neither',
+    ]);
+  });
+
+  it('lets the one app pair serve AliExpress when no second one is given', () => {
+    const secret = parseTopCredentialsSecret(ID, JSON.stringify({ app_key: '1', app_secret: 's' }));
+    expect(secret.aeApp).toBe(secret.app);
+  });
+
   it.each([
     ['empty', {}],
     ['absent', undefined],

@@ -129,7 +129,7 @@ describe('a seller session rotated in the secret', () => {
     expect(sm.calls(TOP_ID)).toBe(2);
   });
 
-  it('is retried once after a code 27 from TOP when the secret did change meanwhile', async () => {
+  it('is retried once after an IllegalAccessToken when the secret did change meanwhile', async () => {
     putSecrets();
     const stack = await deployed();
     expect((await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '6102' }) })).status).toBe(
@@ -137,7 +137,7 @@ describe('a seller session rotated in the secret', () => {
     );
 
     putSecrets({ 'shop-1': SESSIONS.rotated });
-    parts.sim.faults.set([{ type: 'error', code: 27, msg: 'Invalid Session', count: 1 }]);
+    parts.sim.faults.set([{ type: 'error', code: 'IllegalAccessToken', msg: 'Invalid token', count: 1 }]);
     const shipped = await stack.deliverStorefront({ fulfillment: fulfillment({ out_ref: '6103' }) });
 
     expect(shipped.status).toBe(200);
@@ -155,7 +155,7 @@ describe('a seller session rotated in the secret', () => {
     expect(pending.body).toMatchObject({
       status: 'PENDING_RETRY',
       attempts: 1,
-      last_error: { kind: 'auth', code: 27 },
+      last_error: { kind: 'auth', code: 'IllegalAccessToken' },
     });
     expect(parts.sim.stats().requests - requestsBefore).toBe(1);
     expect(sm.calls(TOP_ID)).toBe(2);

@@ -18,9 +18,11 @@ const PROBLEM = 'urn:top-webhooks:problem:';
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const executed = () => parts.sim.ledger.length;
 
+// How the AliExpress Open Platform refuses a fulfilment as such (the flow goes over IOP).
 const rejection = (sub_msg = 'the order cannot be shipped'): Fault => ({
   type: 'error',
-  code: 15,
+  code: 'InvalidParameter',
+  error_type: 'ISV',
   msg: 'Remote service error',
   sub_code: 'isv.invalid-parameter',
   sub_msg,
@@ -110,7 +112,7 @@ describe('the operator API', () => {
         attempts: 1,
         last_error: {
           kind: 'permanent',
-          code: 15,
+          code: 'InvalidParameter',
           sub_code: 'isv.invalid-parameter',
           sub_msg: 'logistics_no is not valid',
           top_request_id: expect.any(String),

@@ -197,13 +197,19 @@ describe('personal data in webhook bodies never reaches a log line', () => {
     expect(run.metrics).toEqual([['PendingRetry']]);
   });
 
-  it('logs a TOP session error quoting the e-mail without it (202 auth)', async () => {
+  it('logs a platform token error quoting the e-mail without it (202 auth)', async () => {
     parts.sim.faults.set([
-      { type: 'error', code: 27, msg: 'Invalid Session', sub_msg: `session of ${EMAIL} expired`, count: 1 },
+      {
+        type: 'error',
+        code: 'IllegalAccessToken',
+        msg: 'Invalid token',
+        sub_msg: `token of ${EMAIL} expired`,
+        count: 1,
+      },
     ]);
     const run = await deliver('storefront', storefrontBody(3));
     expect(run.response.status).toBe(202);
-    expect(run.response.body.last_error).toMatchObject({ kind: 'auth', code: 27 });
+    expect(run.response.body.last_error).toMatchObject({ kind: 'auth', code: 'IllegalAccessToken' });
     expectNoPersonalData(run.raw);
     expectCorrelated(run.logs, run.id, run.response);
     // TOP refused the session: the attempt also counts toward the TopAuthErrors alarm.

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fulfillOrder } from '#lib/top/apis/fulfill-order.ts';
 import { queryLogisticsOrder } from '#lib/top/apis/query-logistics-order.ts';
 import { type DeliveryOrderSendRequest, sendDeliveryOrder } from '#lib/top/apis/send-delivery-order.ts';
+import type { TopClientConfig } from '#lib/top/client.ts';
 import {
   TopAuthError,
   TopBusinessError,
@@ -11,6 +12,7 @@ import {
   TopTransientError,
   TopTransportError,
 } from '#lib/top/errors.ts';
+import type { Protocol } from '#lib/top/platform.ts';
 import { closeGatewayPools } from '#lib/top/transport.ts';
 import type { Fault } from '#local/top-sim/faults.ts';
 import type { TopSimulator } from '#local/top-sim/server.ts';
@@ -37,15 +39,47 @@ afterAll(async () => {
   await sim.close();
 });
 
-describe('TopClient against the simulator', () => {
+// What each protocol answers where the two differ: TOP's numbered codes, IOP's named ones.
+const ANSWERS = {
+  top: {
+    platformFault: 15,
+    rateLimit: 7,
+    badSession: 27,
+    refusal: { code: 15, msg: 'Remote service error', sub_code: 'isv.order-not-exist' },
+    invalidArguments: { code: 41, msg: 'Invalid Arguments' },
+  },
+  iop: {
+    platformFault: 'ServiceTimeout',
+    rateLimit: 'ApiCallLimit',
+    badSession: 'IllegalAccessToken',
+    refusal: {
+      code: 'InvalidParameter',
+      error_type: 'ISV',
+      msg: 'Remote service error',
+      sub_code: 'isv.order-not-exist',
+    },
+    invalidArguments: { code: 'InvalidParameter', error_type: 'ISV', msg: 'Invalid Arguments' },
+  },
+} as const satisfies Record<Protocol, unknown>;
+
+// Everything below holds alike for AliExpress' APIs over IOP (the default) and over the TOP gateway.
+describe.each(['iop', 'top'] as const)('TopClient against the simulator, AliExpress over %s', (protocol) => {
+  const answers = ANSWERS[protocol];
+  const clientOn = (target: TopSimulator, config: Partial<TopClientConfig> = {}) =>
+    clientFor(target, { aeProtocol: protocol, ...config });
+
   describe('each API', () => {
     it('fulfils an order with the seller session and records exactly one call', async () => {
-      const result = await fulfillOrder(clientFor(sim), sellerCredentials, shipment);
+      const result = await fulfillOrder(clientOn(sim), sellerCredentials, shipment);
 
       expect(result.response.result?.result_success).toBe(true);
       expect(result.requestId).toBe(sim.ledger[0]?.request_id);
       expect(sim.ledger).toHaveLength(1);
-      expect(sim.ledger[0]).toMatchObject({ method: 'aliexpress.solution.order.fulfill', params: shipment });
+      expect(sim.ledger[0]).toMatchObject({
+        method: 'aliexpress.solution.order.fulfill',
+        params: shipment,
+        protocol,
+      });
     });
 
     it('sends a delivery order without a session, the param object arriving field for field', async () => {
@@ -56,14 +90,15 @@ describe('TopClient against the simulator', () => {
         mail_company: '顺丰',
         package_list: [{ outer_package_id: 'P1', length: 20, width: 20, height: 20, weight: 1000 }],
       };
-      const result = await sendDeliveryOrder(clientFor(sim), appCredentials, param);
+      const result = await sendDeliveryOrder(clientOn(sim), appCredentials, param);
 
       expect(result.response.result?.success).toBe(true);
       expect(sim.ledger.map((e) => e.params)).toEqual([param]);
+      expect(sim.ledger[0]?.protocol).toBe('top');
     });
 
     it('queries a logistics order and keeps its 16-digit trade order id exact', async () => {
-      const result = await queryLogisticsOrder(clientFor(sim), sellerCredentials, {
+      const result = await queryLogisticsOrder(clientOn(sim), sellerCredentials, {
         logistics_order_id: 'BP10000000018002',
       });
       const order = result.response.data;
@@ -76,10 +111,10 @@ describe('TopClient against the simulator', () => {
     });
 
     it('reads simplify=true bodies the same way', async () => {
-      const plain = await queryLogisticsOrder(clientFor(sim), sellerCredentials, {
+      const plain = await queryLogisticsOrder(clientOn(sim), sellerCredentials, {
         logistics_order_id: 'BP7',
       });
-      const simple = await queryLogisticsOrder(clientFor(sim, { simplify: true }), sellerCredentials, {
+      const simple = await queryLogisticsOrder(clientOn(sim, { simplify: true }), sellerCredentials, {
         logistics_order_id: 'BP7',
       });
 
@@ -90,47 +125,45 @@ describe('TopClient against the simulator', () => {
   describe('error classes', () => {
     it('raises a transient error for an isp.* platform fault', async () => {
       sim.faults.set([{ type: 'isp', count: 1 }]);
-      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+      const error = await fulfillOrder(clientOn(sim), sellerCredentials, shipment).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopTransientError);
-      expect(error).toMatchObject({ kind: 'transient', code: 15, retryable: true });
+      expect(error).toMatchObject({ kind: 'transient', code: answers.platformFault, retryable: true });
       expect(error.subCode).toMatch(/^isp\./);
       expect(sim.ledger).toHaveLength(0);
     });
 
     it('raises a rate-limited error carrying the announced ban', async () => {
       sim.faults.set([{ type: 'rate_limit', qps: 1, ban_seconds: 3 }]);
-      await fulfillOrder(clientFor(sim), sellerCredentials, shipment);
-      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+      await fulfillOrder(clientOn(sim), sellerCredentials, shipment);
+      const error = await fulfillOrder(clientOn(sim), sellerCredentials, shipment).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopRateLimitedError);
-      expect(error).toMatchObject({ kind: 'rate_limited', code: 7, retryAfterMs: 4000 });
+      expect(error).toMatchObject({ kind: 'rate_limited', code: answers.rateLimit, retryAfterMs: 4000 });
     });
 
     it('raises an auth error for a session the platform does not know', async () => {
       const error = await fulfillOrder(
-        clientFor(sim),
+        clientOn(sim),
         { ...sellerCredentials, session: 'revoked' },
         shipment,
       ).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopAuthError);
-      expect(error).toMatchObject({ kind: 'auth', code: 27, retryable: false });
+      expect(error).toMatchObject({ kind: 'auth', code: answers.badSession, retryable: false });
     });
 
     it('raises a permanent error for an isv.* refusal', async () => {
-      sim.faults.set([
-        { type: 'error', code: 15, msg: 'Remote service error', sub_code: 'isv.order-not-exist' },
-      ]);
-      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+      sim.faults.set([{ type: 'error', ...answers.refusal }]);
+      const error = await fulfillOrder(clientOn(sim), sellerCredentials, shipment).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopPermanentError);
       expect(error).toMatchObject({ kind: 'permanent', subCode: 'isv.order-not-exist', retryable: false });
     });
 
     it('raises a business error when a closed order is fulfilled again', async () => {
-      const client = clientFor(sim);
-      const whole = { ...shipment, out_ref: 'closed-1', send_type: 'all' } as const;
+      const client = clientOn(sim);
+      const whole = { ...shipment, out_ref: `closed-${protocol}`, send_type: 'all' } as const;
       await fulfillOrder(client, sellerCredentials, whole);
       const error = await fulfillOrder(client, sellerCredentials, whole).catch((e) => e);
 
@@ -140,7 +173,7 @@ describe('TopClient against the simulator', () => {
     });
 
     it('raises a business error when the query says is_success=false', async () => {
-      const error = await queryLogisticsOrder(clientFor(sim), sellerCredentials, {
+      const error = await queryLogisticsOrder(clientOn(sim), sellerCredentials, {
         logistics_order_id: 'NOTFOUND-1',
       }).catch((e) => e);
 
@@ -150,7 +183,7 @@ describe('TopClient against the simulator', () => {
 
     it('refuses to call a seller API without a session, sending nothing', async () => {
       const requestsBefore = sim.stats().requests;
-      const error = await fulfillOrder(clientFor(sim), appCredentials, shipment).catch((e) => e);
+      const error = await fulfillOrder(clientOn(sim), appCredentials, shipment).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopAuthError);
       expect(error.requestId).toBeUndefined();
@@ -164,7 +197,7 @@ describe('TopClient against the simulator', () => {
       async (phase) => {
         sim.faults.set([{ type: 'latency', ms: 1_000, phase, count: 1 }]);
         const error = await fulfillOrder(
-          clientFor(sim, { deadlineMs: 200 }),
+          clientOn(sim, { deadlineMs: 200 }),
           sellerCredentials,
           shipment,
         ).catch((e) => e);
@@ -176,7 +209,7 @@ describe('TopClient against the simulator', () => {
 
     it('raises a transport error when the connection is reset', async () => {
       sim.faults.set([{ type: 'reset', count: 1 }]);
-      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+      const error = await fulfillOrder(clientOn(sim), sellerCredentials, shipment).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopTransportError);
       expect(error).not.toBeInstanceOf(TopTimeoutError);
@@ -185,7 +218,7 @@ describe('TopClient against the simulator', () => {
 
     it('raises a transport error carrying the status of a non-2xx answer', async () => {
       sim.faults.set([{ type: 'http', status: 503, count: 1 }]);
-      const error = await fulfillOrder(clientFor(sim), sellerCredentials, shipment).catch((e) => e);
+      const error = await fulfillOrder(clientOn(sim), sellerCredentials, shipment).catch((e) => e);
 
       expect(error).toBeInstanceOf(TopTransportError);
       expect(error.status).toBe(503);
@@ -203,15 +236,11 @@ describe('TopClient against the simulator', () => {
           true,
         ],
         ['an isp.* service error', { type: 'isp', sub_code: 'isp.remote-service-error', count: 1 }, false],
-        [
-          'an isv.* refusal',
-          { type: 'error', code: 15, msg: 'x', sub_code: 'isv.invalid-parameter', count: 1 },
-          false,
-        ],
+        ['an isv.* refusal', { type: 'error', ...answers.refusal, count: 1 }, false],
       ])('after %s: %s', async (_, fault, mayHave) => {
         sim.faults.set([fault]);
         const error = await fulfillOrder(
-          clientFor(sim, { deadlineMs: 300 }),
+          clientOn(sim, { deadlineMs: 300 }),
           sellerCredentials,
           shipment,
         ).catch((e) => e);
@@ -220,7 +249,7 @@ describe('TopClient against the simulator', () => {
 
       it('says no when the gateway refuses the connection: nothing was sent', async () => {
         const closed = await startTestSimulator();
-        const client = clientFor(closed);
+        const client = clientOn(closed);
         await closed.close();
         const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
         expect(error).toBeInstanceOf(TopTransportError);
@@ -229,7 +258,7 @@ describe('TopClient against the simulator', () => {
 
       it('says no when the deadline passed before sending', async () => {
         let now = 0;
-        const client = clientFor(sim, { deadlineMs: 100, now: () => (now += 1_000) });
+        const client = clientOn(sim, { deadlineMs: 100, now: () => (now += 1_000) });
         const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
         expect(error).toBeInstanceOf(TopTimeoutError);
         expect(error.mayHaveTakenEffect).toBe(false);
@@ -238,7 +267,7 @@ describe('TopClient against the simulator', () => {
 
     it('makes 100 sequential calls over one keep-alive connection', async () => {
       const own = await startTestSimulator();
-      const client = clientFor(own);
+      const client = clientOn(own);
       for (let i = 0; i < 100; i++) {
         await sendDeliveryOrder(client, appCredentials, { ticket_id: `T${i}`, status: 'PACKAGING' });
       }
@@ -256,7 +285,7 @@ describe('TopClient against the simulator', () => {
         { type: 'http', status: 502, count: 1 },
         { type: 'isp', count: 1 },
       ]);
-      const client = clientFor(sim, { retry: { maxAttempts: 4, baseDelayMs: 10 } });
+      const client = clientOn(sim, { retry: { maxAttempts: 4, baseDelayMs: 10 } });
       const result = await fulfillOrder(client, sellerCredentials, shipment);
 
       expect(result.attempts).toBe(4);
@@ -265,7 +294,7 @@ describe('TopClient against the simulator', () => {
 
     it('waits out a short rate-limit ban before retrying', async () => {
       sim.faults.set([{ type: 'rate_limit', qps: 1, ban_seconds: 1 }]);
-      const client = clientFor(sim, {
+      const client = clientOn(sim, {
         retry: { maxAttempts: 2, maxRateLimitWaitMs: 2_000 },
         deadlineMs: 5_000,
       });
@@ -280,7 +309,7 @@ describe('TopClient against the simulator', () => {
 
     it('does not hot-retry a ban longer than the policy allows', async () => {
       sim.faults.set([{ type: 'rate_limit', qps: 1, ban_seconds: 30 }]);
-      const client = clientFor(sim, { retry: { maxAttempts: 5 } });
+      const client = clientOn(sim, { retry: { maxAttempts: 5 } });
       await fulfillOrder(client, sellerCredentials, shipment);
       const requestsBefore = sim.stats().requests;
       const error = await fulfillOrder(client, sellerCredentials, shipment).catch((e) => e);
@@ -291,7 +320,7 @@ describe('TopClient against the simulator', () => {
 
     it('never retries past the deadline', async () => {
       sim.faults.set([{ type: 'isp' }]);
-      const client = clientFor(sim, {
+      const client = clientOn(sim, {
         retry: { maxAttempts: 50, baseDelayMs: 100, maxDelayMs: 100 },
         deadlineMs: 500,
       });
@@ -305,8 +334,8 @@ describe('TopClient against the simulator', () => {
     });
 
     it('never retries a permanent error', async () => {
-      sim.faults.set([{ type: 'error', code: 41, msg: 'Invalid Arguments' }]);
-      const client = clientFor(sim, { retry: { maxAttempts: 5 } });
+      sim.faults.set([{ type: 'error', ...answers.invalidArguments }]);
+      const client = clientOn(sim, { retry: { maxAttempts: 5 } });
       const requestsBefore = sim.stats().requests;
       await expect(fulfillOrder(client, sellerCredentials, shipment)).rejects.toBeInstanceOf(
         TopPermanentError,

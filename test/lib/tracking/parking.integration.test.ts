@@ -49,8 +49,8 @@ describe('a seller whose session TOP refuses', () => {
     expect((await stack.view('BP-A')).body.status).toBe('1');
     const parked = await stack.view('BP-B');
     expect(parked.body).toMatchObject({
-      parked: { reason: 'TOP refused the seller session', code: 27 },
-      last_error: { kind: 'auth', code: 27 },
+      parked: { reason: 'TOP refused the seller session', code: 'IllegalAccessToken' },
+      last_error: { kind: 'auth', code: 'IllegalAccessToken' },
     });
     expect(parked.body).not.toHaveProperty('next_refresh_at');
     // Parked orders are not dispatched, however long it takes.

@@ -14,8 +14,15 @@ const fixedEpochMs = Date.parse('2026-11-23T02:00:00Z');
 const seller: TopCredentials = { appKey: '12345678', appSecret: 'helloworld', session: 'test-session' };
 const warehouse: TopCredentials = { appKey: '12345678', appSecret: 'helloworld' };
 
+// The TOP protocol's golden forms: AliExpress' APIs too, as sent with AE_PROTOCOL=top. The IOP forms
+// are at the end.
 const newClient = (config: Partial<TopClientConfig> = {}) =>
-  new TopClient({ gatewayUrl: 'http://127.0.0.1:1/router/rest', now: () => fixedEpochMs, ...config });
+  new TopClient({
+    gatewayUrl: 'http://127.0.0.1:1/router/rest',
+    aeProtocol: 'top',
+    now: () => fixedEpochMs,
+    ...config,
+  });
 
 /** The form fields one attempt of `api` sends for `input`, exactly as the client builds them. */
 function wire<Request extends z.ZodType, Response extends z.ZodType>(
@@ -325,5 +332,97 @@ describe('the API helpers', () => {
     const input = { logistics_order_id: 'BP10000000018002' };
     const request = validateTopRequest(queryLogisticsOrderApi, input);
     expect(toTopParams(queryLogisticsOrderApi, request)).toEqual({ param1: input });
+  });
+});
+
+// The vectors of the IOP notes: app 12345678, secret `helloworld`, 2025-11-30T00:00:00Z.
+describe('the IOP wire', () => {
+  const iopClient = (config: Partial<TopClientConfig> = {}) =>
+    new TopClient({
+      gatewayUrl: 'http://127.0.0.1:1/router/rest',
+      aeGatewayUrl: 'http://127.0.0.1:1',
+      partnerId: 'top-webhooks',
+      now: () => 1764460800000,
+      ...config,
+    });
+  const app: TopCredentials = { appKey: '12345678', appSecret: 'helloworld' };
+
+  it('signs a /sync fulfilment as the vector does: epoch-ms timestamp, sha256, the blank description dropped', () => {
+    const fields = wire(
+      fulfillOrderApi,
+      {
+        service_name: 'EMS',
+        out_ref: '8000000000001',
+        send_type: 'all',
+        logistics_no: 'LA123456789CN',
+        description: ' ',
+      },
+      { ...app, session: '50000900a12fd3Ac5aPabe7qh1sT', signMethod: 'md5' },
+      iopClient(),
+    );
+
+    expect(Object.fromEntries(fields)).toEqual({
+      method: 'aliexpress.solution.order.fulfill',
+      app_key: '12345678',
+      timestamp: '1764460800000',
+      v: '2.0',
+      sign_method: 'sha256',
+      format: 'json',
+      service_name: 'EMS',
+      out_ref: '8000000000001',
+      send_type: 'all',
+      logistics_no: 'LA123456789CN',
+      session: '50000900a12fd3Ac5aPabe7qh1sT',
+      partner_id: 'top-webhooks',
+      sign: 'C9AAAFA820A79AE257D17AAD4BBC98AA56698227D8FAD981AEAB2C9EDDC114AA',
+    });
+  });
+
+  it('sends the query over IOP with param1 as one JSON string, signed the same way', () => {
+    const fields = wire(
+      queryLogisticsOrderApi,
+      { logistics_order_id: 'BP1' },
+      { ...app, session: 's' },
+      iopClient(),
+    );
+    expect(fields.get('param1')).toBe('{"logistics_order_id":"BP1"}');
+    expect(fields.get('sign_method')).toBe('sha256');
+    const text = [...fields]
+      .filter(([key]) => key !== 'sign')
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, value]) => key + value)
+      .join('');
+    expect(fields.get('sign')).toBe(signatures['hmac-sha256']('helloworld', text));
+  });
+
+  it('keeps the Tmall API on the TOP wire whatever AliExpress uses', () => {
+    const fields = wire(sendDeliveryOrderApi, { ticket_id: 'T1', status: 'PACK_FINISH' }, app, iopClient());
+    expect(fields.get('timestamp')).toBe('2025-11-30 08:00:00');
+    expect(fields.get('sign_method')).toBe('hmac-sha256');
+  });
+
+  it.each([
+    [
+      '/auth/token/create',
+      'code',
+      '3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26',
+      '6508B5710821F55B03F53758AE2C3B7B11DF1FC8A35937C819AED5A811DA1AA6',
+    ],
+    [
+      '/auth/token/refresh',
+      'refresh_token',
+      '50001600212wcwiOabmxqhhF0gGvQFP3yKk5JZ1k4C',
+      'D56EA9B1903B34805CC4BFCCAC0B233AB9FD4A5B5862C7A234B81723063DD63C',
+    ],
+  ])('signs %s with its path, as the vector does', (path, name, value, expected) => {
+    const fields = iopClient().signedRestFields(path, { [name]: value }, app);
+    expect(Object.fromEntries(fields)).toEqual({
+      app_key: '12345678',
+      timestamp: '1764460800000',
+      sign_method: 'sha256',
+      [name]: value,
+      partner_id: 'top-webhooks',
+      sign: expected,
+    });
   });
 });
