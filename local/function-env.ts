@@ -11,6 +11,8 @@ export const STATUS_EVENT_BUS_NAME = 'local';
 export interface StackEndpoints {
   readonly dynamoEndpoint: string;
   readonly topGatewayUrl: string;
+  /** Absent when `aliexpress.*` APIs go over the TOP gateway (AE_PROTOCOL=top). */
+  readonly aeGatewayUrl: string | undefined;
   /** The local SQS and EventBridge endpoint. */
   readonly awsServicesUrl: string;
   readonly refreshQueueUrl: string;
@@ -33,6 +35,9 @@ export function functionEnvironment(
     EVENTBRIDGE_ENDPOINT: endpoints.awsServicesUrl,
     DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
     TOP_GATEWAY_URL: endpoints.topGatewayUrl,
+    AE_PROTOCOL: settings.aeProtocol,
+    ...(endpoints.aeGatewayUrl && { AE_GATEWAY_URL: endpoints.aeGatewayUrl }),
+    ...(settings.aeApp && { AE_APP_KEY: settings.aeApp.key, AE_APP_SECRET: settings.aeApp.secret }),
     TOP_APP_KEY: settings.topAppKey,
     TOP_APP_SECRET: settings.topAppSecret,
     TOP_SESSION: settings.topSession,

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
 import { parseSessions } from '#lib/config/config.ts';
+import { PROTOCOLS, type Protocol } from '#lib/top/platform.ts';
 import { isSignMethod, SIGN_METHODS, type SignMethod } from '#lib/top/sign.ts';
 import { SIM_DEFAULTS } from './top-sim/settings.ts';
 
@@ -16,6 +17,7 @@ export const LOCAL_DEFAULTS = {
   TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
   TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
   TOP_SIGN_METHOD: 'hmac-sha256',
+  AE_PROTOCOL: 'iop',
   WMS_WEBHOOK_SECRET: localSecret('wms'),
   STOREFRONT_WEBHOOK_SECRET: localSecret('storefront'),
   SCHEDULE_INTERVAL_SECONDS: 5,
@@ -24,7 +26,12 @@ export const LOCAL_DEFAULTS = {
 } as const satisfies Record<string, string | number>;
 
 /** Every variable the local stack reads. */
-export type LocalVariable = keyof typeof LOCAL_DEFAULTS | 'TOP_GATEWAY_URL';
+export type LocalVariable =
+  | keyof typeof LOCAL_DEFAULTS
+  | 'TOP_GATEWAY_URL'
+  | 'AE_GATEWAY_URL'
+  | 'AE_APP_KEY'
+  | 'AE_APP_SECRET';
 
 /** The local stack's settings, read from the environment. */
 export interface LocalSettings {
@@ -33,6 +40,11 @@ export interface LocalSettings {
   readonly dataDir: string;
   /** Unset: the stack starts the TOP simulator and uses it. */
   readonly topGatewayUrl: string | undefined;
+  /** The AliExpress Open Platform's host; unset: the simulator serves it too. */
+  readonly aeGatewayUrl: string | undefined;
+  readonly aeProtocol: Protocol;
+  /** AliExpress' own app keys, when they differ from the TOP app's. */
+  readonly aeApp: { readonly key: string; readonly secret: string } | undefined;
   readonly topAppKey: string;
   readonly topAppSecret: string;
   /** As given: the functions read it themselves. */
@@ -82,6 +94,12 @@ const Environment = z.object({
     .default(LOCAL_DEFAULTS.PORT),
   DATA_DIR: text.default(LOCAL_DEFAULTS.DATA_DIR),
   TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AE_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  AE_PROTOCOL: z
+    .enum(PROTOCOLS, { error: `must be one of ${PROTOCOLS.join(', ')}` })
+    .default(LOCAL_DEFAULTS.AE_PROTOCOL),
+  AE_APP_KEY: text.optional(),
+  AE_APP_SECRET: text.optional(),
   TOP_APP_KEY: text.default(LOCAL_DEFAULTS.TOP_APP_KEY),
   TOP_APP_SECRET: text.default(LOCAL_DEFAULTS.TOP_APP_SECRET),
   TOP_SESSION: text.default(LOCAL_DEFAULTS.TOP_SESSION),
@@ -117,6 +135,9 @@ export function readLocalSettings(
     );
   }
   const values = parsed.data;
+  if ((values.AE_APP_KEY === undefined) !== (values.AE_APP_SECRET === undefined)) {
+    throw new LocalSettingsError(['AE_APP_KEY and AE_APP_SECRET go together: set both or neither']);
+  }
   let sellers: Record<string, string>;
   try {
     sellers = parseSessions(values.TOP_SESSION);
@@ -127,6 +148,12 @@ export function readLocalSettings(
     port: values.PORT,
     dataDir: resolve(cwd, values.DATA_DIR),
     topGatewayUrl: values.TOP_GATEWAY_URL,
+    aeGatewayUrl: values.AE_GATEWAY_URL,
+    aeProtocol: values.AE_PROTOCOL,
+    aeApp:
+      values.AE_APP_KEY && values.AE_APP_SECRET
+        ? { key: values.AE_APP_KEY, secret: values.AE_APP_SECRET }
+        : undefined,
     topAppKey: values.TOP_APP_KEY,
     topAppSecret: values.TOP_APP_SECRET,
     topSession: values.TOP_SESSION,
@@ -158,6 +185,14 @@ export function summarizeSettings(settings: LocalSettings): string[] {
       .map(([seller, session]) => `${seller}=${mask(session)}`)
       .join(','),
     TOP_SIGN_METHOD: settings.topSignMethod,
+    AE_GATEWAY_URL:
+      settings.aeGatewayUrl ??
+      (settings.aeProtocol === 'top'
+        ? '(unused: AE_PROTOCOL=top)'
+        : '(unset: the simulator, started in-process)'),
+    AE_PROTOCOL: settings.aeProtocol,
+    AE_APP_KEY: settings.aeApp?.key ?? '(unset: TOP_APP_KEY serves both platforms)',
+    AE_APP_SECRET: settings.aeApp ? mask(settings.aeApp.secret) : '(unset)',
     WMS_WEBHOOK_SECRET: secret('WMS_WEBHOOK_SECRET', settings.webhookSecrets.wms),
     STOREFRONT_WEBHOOK_SECRET: secret('STOREFRONT_WEBHOOK_SECRET', settings.webhookSecrets.storefront),
     SCHEDULE_INTERVAL_SECONDS: String(settings.scheduleIntervalSeconds),

@@ -41,7 +41,9 @@ export interface LocalStack {
   /** The HTTP API: `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly topGatewayUrl: string;
-  /** Present when the stack runs the simulator itself (TOP_GATEWAY_URL unset). */
+  /** The AliExpress Open Platform's host; absent with AE_PROTOCOL=top. */
+  readonly aeGatewayUrl: string | undefined;
+  /** Present when the stack runs the simulator itself (a gateway URL unset). */
   readonly simulator: TopSimulator | undefined;
   readonly dynamoEndpoint: string;
   /** Stops the schedule, answers requests in flight, then closes the servers and flushes the data. */
@@ -110,18 +112,22 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
 
     let simulator: TopSimulator | undefined;
     let topGatewayUrl = settings.topGatewayUrl;
-    if (!topGatewayUrl) {
+    let aeGatewayUrl = settings.aeProtocol === 'iop' ? settings.aeGatewayUrl : undefined;
+    // One simulator serves whichever gateway is not given: TOP's and AliExpress'.
+    if (!topGatewayUrl || (settings.aeProtocol === 'iop' && !aeGatewayUrl)) {
       const sim = await startTopSimulator({
         appKey: settings.topAppKey,
         appSecret: settings.topAppSecret,
         sessions: Object.values(settings.sellers),
+        ...(settings.aeApp && { aeApp: { appKey: settings.aeApp.key, appSecret: settings.aeApp.secret } }),
         host: '127.0.0.1',
         port: 0,
         log: (line) => log(`[top-sim] ${line}`),
       });
       closers.push(() => sim.close());
       simulator = sim;
-      topGatewayUrl = sim.url;
+      topGatewayUrl ??= sim.url;
+      if (settings.aeProtocol === 'iop') aeGatewayUrl ??= sim.aeUrl;
     }
 
     // Before the import: the functions read their configuration at cold start.
@@ -132,6 +138,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
         {
           dynamoEndpoint: dynamo.endpoint,
           topGatewayUrl,
+          aeGatewayUrl,
           awsServicesUrl: aws.url,
           refreshQueueUrl: aws.queueUrl(REFRESH_QUEUE_NAME),
         },
@@ -170,7 +177,14 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       closers.push(() => schedule.stop());
     }
 
-    return { url: gateway.url, topGatewayUrl, simulator, dynamoEndpoint: dynamo.endpoint, close };
+    return {
+      url: gateway.url,
+      topGatewayUrl,
+      aeGatewayUrl,
+      simulator,
+      dynamoEndpoint: dynamo.endpoint,
+      close,
+    };
   } catch (error) {
     await close().catch(() => {});
     throw error;

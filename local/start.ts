@@ -16,7 +16,12 @@ async function main(): Promise<void> {
 
   // Tests and scripts wait for this exact line.
   console.log(`listening on ${stack.url}`);
-  console.log(`  TOP gateway  ${stack.topGatewayUrl}${stack.simulator ? ' (simulator)' : ''}`);
+  const simulated = (url: string | undefined) =>
+    url && stack.simulator && url.startsWith(stack.simulator.origin) ? ' (simulator)' : '';
+  console.log(`  TOP gateway  ${stack.topGatewayUrl}${simulated(stack.topGatewayUrl)}`);
+  console.log(
+    `  AliExpress   ${stack.aeGatewayUrl ?? 'over the TOP gateway (AE_PROTOCOL=top)'}${simulated(stack.aeGatewayUrl)}`,
+  );
   if (stack.simulator)
     console.log(`  control      ${stack.simulator.origin}/_sim/{ledger,faults,stats,state}`);
   console.log(`  DynamoDB     ${stack.dynamoEndpoint} (dynalite, data under ${settings.dataDir})`);

@@ -20,6 +20,9 @@ describe('readLocalSettings', () => {
       port: 3000,
       dataDir: '/srv/top-webhooks/.data',
       topGatewayUrl: undefined,
+      aeGatewayUrl: undefined,
+      aeProtocol: 'iop',
+      aeApp: undefined,
       topAppKey: '12345678',
       topAppSecret: 'local-top-app-secret',
       topSession: 'shop-1=local-seller-session',
@@ -33,7 +36,7 @@ describe('readLocalSettings', () => {
       retryBaseSeconds: 2,
       refreshIntervalSeconds: 60,
     });
-    expect(settings.defaulted.size).toBe(12);
+    expect(settings.defaulted.size).toBe(16);
   });
 
   it('uses clearly local Standard Webhooks secrets by default, one per source', () => {
@@ -49,6 +52,10 @@ describe('readLocalSettings', () => {
         PORT: '0',
         DATA_DIR: '/var/lib/stack',
         TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
+        AE_GATEWAY_URL: 'https://api-sg.aliexpress.com',
+        AE_PROTOCOL: 'iop',
+        AE_APP_KEY: 'ae-app',
+        AE_APP_SECRET: 'ae-secret',
         TOP_APP_KEY: 'app',
         TOP_APP_SECRET: 'secret',
         TOP_SESSION: 'shop-1=s1, shop-2=s2',
@@ -66,6 +73,9 @@ describe('readLocalSettings', () => {
       port: 0,
       dataDir: '/var/lib/stack',
       topGatewayUrl: 'https://eco.taobao.com/router/rest',
+      aeGatewayUrl: 'https://api-sg.aliexpress.com',
+      aeProtocol: 'iop',
+      aeApp: { key: 'ae-app', secret: 'ae-secret' },
       topAppKey: 'app',
       topAppSecret: 'secret',
       topSession: 'shop-1=s1, shop-2=s2',
@@ -103,6 +113,8 @@ describe('readLocalSettings', () => {
     { name: 'PORT', value: '30.5' },
     { name: 'TOP_GATEWAY_URL', value: 'eco.taobao.com/router/rest' },
     { name: 'TOP_GATEWAY_URL', value: 'ftp://eco.taobao.com/router/rest' },
+    { name: 'AE_GATEWAY_URL', value: 'api-sg.aliexpress.com' },
+    { name: 'AE_PROTOCOL', value: 'gop' },
     { name: 'TOP_SIGN_METHOD', value: 'sha1' },
     { name: 'TOP_SESSION', value: 'shop-1=' },
     { name: 'TOP_SESSION', value: 'shop-1=a,shop-1=b' },
@@ -137,7 +149,7 @@ describe('summarizeSettings', () => {
     const lines = summarizeSettings(readLocalSettings({ TOP_APP_KEY: 'app-7' }, CWD));
     const text = lines.join('\n');
 
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(16);
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}TOP_APP_KEY +app-7$/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}PORT +3000 {2}\(default\)$/));
     expect(lines).toContainEqual(
@@ -154,6 +166,25 @@ describe('summarizeSettings', () => {
 
     expect(text).not.toContain(WHSEC_A);
     expect(text).toContain(LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET);
+  });
+
+  it('says the simulator stands in for AliExpress too when AE_GATEWAY_URL is unset, and that AE_PROTOCOL=top leaves it unused', () => {
+    expect(summarizeSettings(readLocalSettings({}, CWD))).toContainEqual(
+      expect.stringMatching(/AE_GATEWAY_URL +\(unset: the simulator, started in-process\)/),
+    );
+    expect(summarizeSettings(readLocalSettings({ AE_PROTOCOL: 'top' }, CWD))).toContainEqual(
+      expect.stringMatching(/AE_GATEWAY_URL +\(unused: AE_PROTOCOL=top\)/),
+    );
+  });
+
+  it('masks the AliExpress app secret and asks for both AliExpress keys or neither', () => {
+    const text = summarizeSettings(
+      readLocalSettings({ AE_APP_KEY: 'ae-app', AE_APP_SECRET: 'ae-app-secret-0123456789' }, CWD),
+    ).join('\n');
+    expect(text).not.toContain('ae-app-secret-0123456789');
+    expect(() => readLocalSettings({ AE_APP_KEY: 'ae-app' }, CWD)).toThrow(
+      'AE_APP_KEY and AE_APP_SECRET go together: set both or neither',
+    );
   });
 
   it('says the simulator stands in when TOP_GATEWAY_URL is unset', () => {

@@ -90,6 +90,8 @@ describe('startStack', () => {
       OPERATIONS_TABLE: 'operations',
       DYNAMODB_ENDPOINT: stack.dynamoEndpoint,
       TOP_GATEWAY_URL: stack.simulator?.url,
+      AE_GATEWAY_URL: stack.simulator?.aeUrl,
+      AE_PROTOCOL: 'iop',
       TOP_APP_KEY: '12345678',
       TOP_APP_SECRET: 'local-top-app-secret',
       TOP_SESSION: 'shop-1=local-seller-session',
@@ -170,7 +172,7 @@ describe('startStack', () => {
       log: () => {},
       loadFunctions: async () => stubFunctions().functions,
     });
-    const client = new TopClient({ gatewayUrl: stack.topGatewayUrl });
+    const client = new TopClient({ gatewayUrl: stack.topGatewayUrl, aeGatewayUrl: stack.aeGatewayUrl });
 
     const results = await Promise.all(
       ['s-one', 's-two'].map((session, index) =>
@@ -187,7 +189,23 @@ describe('startStack', () => {
     expect(results.map(({ response }) => response.result?.result_success)).toEqual([true, true]);
   });
 
-  it('uses TOP_GATEWAY_URL instead of the simulator when it is set', async () => {
+  it('uses TOP_GATEWAY_URL and AE_GATEWAY_URL instead of the simulator when both are set', async () => {
+    const env: Record<string, string | undefined> = {};
+    const gatewayUrl = 'https://eco.taobao.com/router/rest';
+    const aeUrl = 'https://api-sg.aliexpress.com';
+
+    stack = await startStack(settingsWith({ TOP_GATEWAY_URL: gatewayUrl, AE_GATEWAY_URL: aeUrl }), {
+      env,
+      log: () => {},
+      loadFunctions: async () => stubFunctions().functions,
+    });
+
+    expect(stack.simulator).toBeUndefined();
+    expect([stack.topGatewayUrl, env.TOP_GATEWAY_URL]).toEqual([gatewayUrl, gatewayUrl]);
+    expect([stack.aeGatewayUrl, env.AE_GATEWAY_URL]).toEqual([aeUrl, aeUrl]);
+  });
+
+  it('lets the simulator stand in for the gateway that is not given', async () => {
     const env: Record<string, string | undefined> = {};
     const gatewayUrl = 'https://eco.taobao.com/router/rest';
 
@@ -197,8 +215,19 @@ describe('startStack', () => {
       loadFunctions: async () => stubFunctions().functions,
     });
 
-    expect(stack.simulator).toBeUndefined();
-    expect([stack.topGatewayUrl, env.TOP_GATEWAY_URL]).toEqual([gatewayUrl, gatewayUrl]);
+    expect(env.TOP_GATEWAY_URL).toBe(gatewayUrl);
+    expect(env.AE_GATEWAY_URL).toBe(stack.simulator?.aeUrl);
+  });
+
+  it('calls AliExpress over the TOP gateway with AE_PROTOCOL=top, giving no AE_GATEWAY_URL', async () => {
+    const env: Record<string, string | undefined> = {};
+    stack = await startStack(settingsWith({ AE_PROTOCOL: 'top' }), {
+      env,
+      log: () => {},
+      loadFunctions: async () => stubFunctions().functions,
+    });
+
+    expect([env.AE_PROTOCOL, env.AE_GATEWAY_URL, stack.aeGatewayUrl]).toEqual(['top', undefined, undefined]);
   });
 
   it('invokes the retry sweeper on the schedule with a scheduled event and its own context', async () => {
