@@ -17,6 +17,8 @@ export const BUNDLE_LOAD_ENVIRONMENT: Readonly<Record<string, string>> = {
   OPERATIONS_TABLE: 'operations',
   LOGISTICS_ORDERS_TABLE: 'logistics-orders',
   TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
+  AE_GATEWAY_URL: 'https://api-sg.aliexpress.com',
+  AE_PROTOCOL: 'iop',
   TOP_CREDENTIALS_SECRET_ID: 'top-credentials',
   WMS_WEBHOOK_SECRET_ID: 'wms',
   STOREFRONT_WEBHOOK_SECRET_ID: 'storefront',

@@ -22,6 +22,15 @@ export interface StackSettings {
   /** Names the stack and its resources: one deployment per stage and account. */
   readonly stage: string;
   readonly topGatewayUrl: string;
+  /** The AliExpress Open Platform (IOP) host, scheme and host only: the client appends `/sync` and `/rest/…`. */
+  readonly aeGatewayUrl: string;
+  /** How `aliexpress.*` APIs are called: over IOP at `aeGatewayUrl`, or still over the TOP gateway. */
+  readonly aeProtocol: 'iop' | 'top';
+  /**
+   * Whether the functions that call the platforms leave through one NAT gateway with a fixed
+   * Elastic IP, for apps that allow-list their callers' addresses (`AppWhiteIpLimit`).
+   */
+  readonly egressIp: boolean;
   readonly secrets: {
     readonly topCredentials: SecretSource;
     readonly wmsWebhook: SecretSource;
@@ -63,6 +72,9 @@ const secretRef = z
     return value.startsWith('arn:') ? { kind: 'arn', arn: value } : { kind: 'name', name: value };
   });
 
+const isBareOrigin = (url: URL) =>
+  url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+
 const Context = z.object({
   stage: z
     .string()
@@ -71,6 +83,19 @@ const Context = z.object({
   topGatewayUrl: z
     .url({ protocol: /^https$/, error: 'must be an https URL' })
     .default('https://eco.taobao.com/router/rest'),
+  aeGatewayUrl: z
+    .url({ protocol: /^https$/, error: 'must be an https URL' })
+    .refine((url) => !URL.canParse(url) || isBareOrigin(new URL(url)), {
+      message: 'must be scheme and host only, with no path, query or fragment: the client appends the paths',
+    })
+    .transform((url) => new URL(url).origin)
+    .default('https://api-sg.aliexpress.com'),
+  aeProtocol: z.enum(['iop', 'top'], { error: "must be 'iop' or 'top'" }).default('iop'),
+  // `-c egressIp=true` arrives as text; in cdk.json it is a boolean.
+  egressIp: z
+    .union([z.boolean(), z.enum(['true', 'false'])], { error: 'must be true or false' })
+    .transform((value) => value === true || value === 'true')
+    .default(false),
   topCredentialsSecret: secretRef,
   wmsWebhookSecret: secretRef,
   storefrontWebhookSecret: secretRef,
@@ -105,6 +130,9 @@ export function readStackSettings(context: (key: string) => unknown): StackSetti
   return {
     stage: values.stage,
     topGatewayUrl: values.topGatewayUrl,
+    aeGatewayUrl: values.aeGatewayUrl,
+    aeProtocol: values.aeProtocol,
+    egressIp: values.egressIp,
     secrets: {
       topCredentials: values.topCredentialsSecret,
       wmsWebhook: values.wmsWebhookSecret,

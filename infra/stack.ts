@@ -6,7 +6,8 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { nameTable, useEventBus, useQueueForSending, useSecret, useTable } from './constructs/access.ts';
-import { HouseFunction } from './constructs/house-function.ts';
+import { FixedEgress } from './constructs/egress.ts';
+import { type FunctionNetwork, HouseFunction } from './constructs/house-function.ts';
 import { WebhookApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { RefreshQueue } from './constructs/refresh-queue.ts';
@@ -24,7 +25,8 @@ const WORKER_BATCH_SIZE = 10;
 
 /**
  * The whole system in one stack: the HTTP API and its seven functions, the two tables, the secrets,
- * the schedules, the refresh queue and status-event bus, alarms and a dashboard. Each function is
+ * the schedules, the refresh queue and status-event bus, alarms and a dashboard; with `egressIp`, a
+ * VPC giving the platform-calling functions one fixed outbound address. Each function is
  * granted only the table actions, secrets, queue and bus it uses (see `constructs/access.ts`).
  */
 export class TopWebhooksStack extends Stack {
@@ -39,13 +41,32 @@ export class TopWebhooksStack extends Stack {
     const refresh = new RefreshQueue(this, 'Refresh', { workerTimeout: WORKER_TIMEOUT });
     const statusEvents = new EventBus(this, 'StatusEvents', { eventBusName: `top-webhooks-${stage}-status` });
 
-    const fn = (id: string, entry: string, description: string, timeout: Duration) =>
+    // With `egressIp`, the functions that call TOP or IOP leave through one fixed address, for apps
+    // that allow-list their callers. Tracking and the dispatcher call neither platform: they stay out.
+    const egress = settings.egressIp
+      ? new FixedEgress(this, 'Egress', { logRetention: settings.logRetentionDays })
+      : undefined;
+    const callsPlatforms = egress?.network;
+
+    const fn = (
+      id: string,
+      entry: string,
+      description: string,
+      timeout: Duration,
+      network?: FunctionNetwork,
+    ) =>
       new HouseFunction(this, id, {
         entry,
         description,
         timeout,
         logRetention: settings.logRetentionDays,
-        environment: { TOP_GATEWAY_URL: settings.topGatewayUrl },
+        // Every function reads the shared config, which reads both platforms' settings.
+        environment: {
+          TOP_GATEWAY_URL: settings.topGatewayUrl,
+          AE_GATEWAY_URL: settings.aeGatewayUrl,
+          AE_PROTOCOL: settings.aeProtocol,
+        },
+        network,
       });
 
     const wmsDelivery = fn(
@@ -53,12 +74,14 @@ export class TopWebhooksStack extends Stack {
       'functions/wms-delivery/index.ts',
       'WMS webhook → tmall.ovs.delivery.order.info.send',
       Duration.seconds(15),
+      callsPlatforms,
     );
     const storefrontFulfill = fn(
       'StorefrontFulfill',
       'functions/storefront-fulfill/index.ts',
       'Storefront webhook → aliexpress.solution.order.fulfill',
       Duration.seconds(15),
+      callsPlatforms,
     );
     const tracking = fn(
       'Tracking',
@@ -71,12 +94,14 @@ export class TopWebhooksStack extends Stack {
       'functions/operations/index.ts',
       'Operator API: operations, replay, tracked orders',
       Duration.seconds(15),
+      callsPlatforms,
     );
     const retrySweeper = fn(
       'RetrySweeper',
       'functions/retry-sweeper/index.ts',
       'Scheduled: retries due operations from the outbox',
       Duration.minutes(2),
+      callsPlatforms,
     );
     const refreshDispatcher = fn(
       'RefreshDispatcher',
@@ -89,6 +114,7 @@ export class TopWebhooksStack extends Stack {
       'functions/refresh-worker/index.ts',
       'SQS: refreshes logistics orders through aliexpress.local.logistics.order.info.query',
       WORKER_TIMEOUT,
+      callsPlatforms,
     );
 
     // What each function does with the operations table (the outbox, the ban, the guards).
@@ -199,6 +225,12 @@ export class TopWebhooksStack extends Stack {
     new CfnOutput(this, 'StorefrontWebhookSecretId', { value: secrets.storefrontWebhook.id });
     new CfnOutput(this, 'RefreshDeadLetterQueueArn', { value: refresh.deadLetters.queueArn });
     new CfnOutput(this, 'RetrySweeperLogGroup', { value: retrySweeper.logGroup.logGroupName });
+    if (egress) {
+      new CfnOutput(this, 'EgressIp', {
+        value: egress.address.attrPublicIp,
+        description: "The address to put on the TOP and AliExpress apps' IP allow-lists",
+      });
+    }
     new Monitoring(this, 'Monitoring', {
       stage,
       functions: this.functions,

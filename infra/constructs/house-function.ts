@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Duration } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import type { ISecurityGroup, IVpc, SubnetSelection } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
@@ -26,7 +27,29 @@ export interface HouseFunctionProps {
   readonly memorySize?: number;
   readonly logRetention: RetentionDays;
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * The VPC subnets and security groups the function runs in.
+   * @default - none: Lambda's own network, with no fixed outbound address
+   */
+  readonly network?: FunctionNetwork;
 }
+
+/** Where a function runs inside a VPC. */
+export interface FunctionNetwork {
+  readonly vpc: IVpc;
+  readonly vpcSubnets: SubnetSelection;
+  readonly securityGroups: readonly ISecurityGroup[];
+}
+
+// What Lambda needs to attach a function to its subnets (AWSLambdaVPCAccessExecutionRole's EC2 part).
+const ENI_ACTIONS = [
+  'ec2:CreateNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:DeleteNetworkInterface',
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:UnassignPrivateIpAddresses',
+];
 
 /**
  * A function of this project: ARM64 on Node 24, bundled locally by esbuild (ESM, minified, the AWS
@@ -60,8 +83,22 @@ export class HouseFunction extends NodejsFunction {
         ...props.environment,
       },
       bundling: FUNCTION_BUNDLING,
+      ...(props.network && {
+        vpc: props.network.vpc,
+        vpcSubnets: props.network.vpcSubnets,
+        securityGroups: [...props.network.securityGroups],
+      }),
     });
     logGroup.grantWrite(role);
+    // With our own role the CDK adds no VPC policy; the managed one would also let it write any log group.
+    if (props.network) {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions: ENI_ACTIONS, resources: ['*'] }));
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Lambda attaches the function to its VPC subnets through this role: the EC2 Describe actions take no resource, and the network interfaces it creates and deletes have no ARN before they exist (AWSLambdaVPCAccessExecutionRole grants the same on *).',
+      });
+    }
   }
 }
 

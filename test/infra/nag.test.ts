@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: the synthesized template is untyped JSON; the assertions check its shape.
-import { Validations } from 'aws-cdk-lib';
+import { type Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
@@ -10,18 +10,21 @@ interface Acknowledgement {
   readonly reason: string;
 }
 
+// The acknowledgement is written to each resource under the construct it was made on.
+const acknowledgedIn = (stack: Stack): Acknowledgement[] =>
+  Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>)
+    .flatMap((resource) => (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Acknowledgement[])
+    .filter((ack) => ack.id.startsWith('AwsSolutions-'));
+const ruleOf = (ack: Acknowledgement) => ack.id.replace(/\[.*$/, '');
+const RULES_ACKNOWLEDGED = ['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4'];
+
 describe('cdk-nag AWS Solutions checks', () => {
   it('pass for the stack as deployed, every finding left being acknowledged with a reason', () => {
     const { app, stack } = nagCheckedApp();
     expect(() => app.synth()).not.toThrow();
 
-    const acknowledged = Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, any>)
-      .flatMap((resource) => (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []) as Acknowledgement[])
-      .filter((ack) => ack.id.startsWith('AwsSolutions-'));
-    // The acknowledgement is written to each resource under the construct it was made on.
-    expect(new Set(acknowledged.map((ack) => ack.id.replace(/\[.*$/, '')))).toEqual(
-      new Set(['AwsSolutions-APIG4', 'AwsSolutions-IAM5', 'AwsSolutions-SMG4']),
-    );
+    const acknowledged = acknowledgedIn(stack);
+    expect(new Set(acknowledged.map(ruleOf))).toEqual(new Set(RULES_ACKNOWLEDGED));
     for (const ack of acknowledged) expect(ack.reason.length).toBeGreaterThan(40);
   });
 
@@ -33,6 +36,14 @@ describe('cdk-nag AWS Solutions checks', () => {
       alarmEmail: 'ops@example.com',
     });
     expect(() => app.synth()).not.toThrow();
+  });
+
+  it('pass with the fixed egress address, acknowledging nothing of a new kind', () => {
+    const { app, stack } = nagCheckedApp({ egressIp: 'true' });
+    expect(() => app.synth()).not.toThrow();
+    const acknowledged = acknowledgedIn(stack);
+    expect(new Set(acknowledged.map(ruleOf))).toEqual(new Set(RULES_ACKNOWLEDGED));
+    for (const ack of acknowledged) expect(ack.reason.length).toBeGreaterThan(40);
   });
 
   it('fail the synth on a finding nobody acknowledged', () => {

@@ -9,6 +9,9 @@ describe('readStackSettings', () => {
     expect(settings).toMatchObject({
       stage: 'dev',
       topGatewayUrl: 'https://eco.taobao.com/router/rest',
+      aeGatewayUrl: 'https://api-sg.aliexpress.com',
+      aeProtocol: 'iop',
+      egressIp: false,
       secrets: {
         topCredentials: { kind: 'create' },
         wmsWebhook: { kind: 'create' },
@@ -46,12 +49,45 @@ describe('readStackSettings', () => {
     expect(settings.logRetentionDays).toBe(30);
   });
 
+  it('takes the AliExpress host with or without its trailing slash, and the TOP protocol for aliexpress.* calls', () => {
+    expect(from({ aeGatewayUrl: 'https://api.aliexpress.example/', aeProtocol: 'top' })).toMatchObject({
+      aeGatewayUrl: 'https://api.aliexpress.example',
+      aeProtocol: 'top',
+    });
+  });
+
+  it.each([
+    ['a path', 'https://api-sg.aliexpress.com/sync'],
+    ['a query', 'https://api-sg.aliexpress.com/?app_key=1'],
+    ['a fragment', 'https://api-sg.aliexpress.com/#top'],
+  ])('refuses an AliExpress host with %s: the client appends the paths', (_, aeGatewayUrl) => {
+    expect(() => from({ aeGatewayUrl })).toThrow(/aeGatewayUrl must be scheme and host only/);
+  });
+
+  it.each([
+    [true, true],
+    ['true', true],
+    [false, false],
+    ['false', false],
+  ])('reads egressIp %j (cdk.json or -c) as %j', (egressIp, expected) => {
+    expect(from({ egressIp }).egressIp).toBe(expected);
+  });
+
+  it('refuses an egressIp other than true or false, and a protocol other than iop or top', () => {
+    expect(() => from({ egressIp: 'yes' })).toThrow(/egressIp must be true or false/);
+    expect(() => from({ egressIp: 1 })).toThrow(/egressIp must be true or false/);
+    expect(() => from({ aeProtocol: 'IOP' })).toThrow(/aeProtocol must be 'iop' or 'top'/);
+  });
+
   it('names every bad key at once', () => {
     let error: unknown;
     try {
       from({
         stage: 'Prod_1',
         topGatewayUrl: 'http://eco.taobao.com/router/rest',
+        aeGatewayUrl: 'http://api-sg.aliexpress.com',
+        aeProtocol: 'rest',
+        egressIp: 'on',
         sweepMinutes: '0',
         refreshWorkers: '1',
         alarmEmail: 'ops',
@@ -65,6 +101,9 @@ describe('readStackSettings', () => {
     for (const key of [
       'stage',
       'topGatewayUrl',
+      'aeGatewayUrl',
+      'aeProtocol',
+      'egressIp',
       'sweepMinutes',
       'refreshWorkers',
       'alarmEmail',

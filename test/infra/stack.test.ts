@@ -64,6 +64,28 @@ describe('the functions', () => {
     expect(env.TOP_CREDENTIALS_SECRET_ID).toBeDefined();
   });
 
+  it.each(Object.keys(COLD_START_OPTIONS))(
+    '%s is told both platforms: the TOP gateway, the AliExpress host and protocol',
+    (service) => {
+      expect(functionProps(service).Environment.Variables).toMatchObject({
+        TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
+        AE_GATEWAY_URL: 'https://api-sg.aliexpress.com',
+        AE_PROTOCOL: 'iop',
+      });
+    },
+  );
+
+  it('take the AliExpress host and protocol from context', () => {
+    const told = synthStack({ aeGatewayUrl: 'https://api.aliexpress.example/', aeProtocol: 'top' });
+    const variables = Object.values(resourcesOf(told.template, 'AWS::Lambda::Function')).map(
+      (fn) => (fn.Properties as any).Environment.Variables,
+    );
+    expect(variables).toHaveLength(7);
+    for (const each of variables) {
+      expect(each).toMatchObject({ AE_GATEWAY_URL: 'https://api.aliexpress.example', AE_PROTOCOL: 'top' });
+    }
+  });
+
   it('gives the webhook timeouts room for the TOP deadline, and the sweeper room for a batch', () => {
     expect(functionProps('wms-delivery').Timeout).toBeGreaterThanOrEqual(10);
     expect(functionProps('retry-sweeper').Timeout).toBeGreaterThanOrEqual(60);
