@@ -201,7 +201,7 @@ export function topErrorFromResponse(fields: TopErrorFields, method?: string): T
 }
 
 function describe(fields: TopErrorFields, method: string | undefined): string {
-  const parts = [`TOP ${method ?? 'call'} failed`];
+  const parts = [`${method ?? 'The call'} failed`];
   if (fields.type) parts.push(`type ${fields.type}`);
   if (fields.code !== undefined) parts.push(`code ${fields.code}${fields.msg ? ` (${fields.msg})` : ''}`);
   if (fields.subCode) parts.push(`sub_code ${fields.subCode}${fields.subMsg ? ` (${fields.subMsg})` : ''}`);

@@ -63,7 +63,7 @@ export async function callTopApi<Request extends z.ZodType, Response extends z.Z
   const { method } = api;
   const request = validateTopRequest(api, input);
   if (api.requiresSession && !credentials.session?.trim()) {
-    throw new TopAuthError(`TOP ${method} acts for a seller and no session is configured`, {
+    throw new TopAuthError(`${method} acts for a seller and no session is configured`, {
       method,
       code: 26,
       msg: 'Missing Session',
@@ -76,7 +76,7 @@ export async function callTopApi<Request extends z.ZodType, Response extends z.Z
   const response = api.response.safeParse(result.body);
   if (!response.success) {
     // TOP answered 200 with an envelope: the call may well have taken effect, so never retry it blindly.
-    throw new TopPermanentError(`TOP ${method} answered with a body of unexpected shape`, {
+    throw new TopPermanentError(`${method} answered with a body of unexpected shape`, {
       method,
       requestId: result.requestId,
       cause: response.error,
@@ -85,7 +85,7 @@ export async function callTopApi<Request extends z.ZodType, Response extends z.Z
   const failure = api.failure(response.data);
   if (failure) {
     throw new TopBusinessError(
-      `TOP ${method} reported failure${failure.subCode ? ` ${failure.subCode}` : ''}${failure.subMsg ? `: ${failure.subMsg}` : ''}`,
+      `${method} reported failure${failure.subCode ? ` ${failure.subCode}` : ''}${failure.subMsg ? `: ${failure.subMsg}` : ''}`,
       { ...failure, method, requestId: result.requestId },
     );
   }

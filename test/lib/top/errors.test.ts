@@ -129,14 +129,14 @@ describe('topErrorFromResponse', () => {
       METHOD,
     );
     expect(error.message).toBe(
-      'TOP aliexpress.solution.order.fulfill failed, code 50 (Remote service error), ' +
+      'aliexpress.solution.order.fulfill failed, code 50 (Remote service error), ' +
         'sub_code isv.invalid-parameter (非法参数), request_id req-1',
     );
   });
 
   it('still describes a failure without a method', () => {
     const error = topErrorFromResponse({ code: 10 });
-    expect(error.message).toBe('TOP call failed, code 10');
+    expect(error.message).toBe('The call failed, code 10');
     expect(error.method).toBeUndefined();
   });
 
