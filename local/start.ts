@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     `  AliExpress   ${stack.aeGatewayUrl ?? 'over the TOP gateway (AE_PROTOCOL=top)'}${simulated(stack.aeGatewayUrl)}`,
   );
   if (stack.simulator)
-    console.log(`  control      ${stack.simulator.origin}/_sim/{ledger,faults,stats,state}`);
+    console.log(`  control      ${stack.simulator.origin}/_sim/{ledger,faults,stats,state,tokens}`);
   console.log(`  DynamoDB     ${stack.dynamoEndpoint} (dynalite, data under ${settings.dataDir})`);
   console.log('settings:');
   for (const line of summarizeSettings(settings)) console.log(line);
