@@ -93,7 +93,7 @@ const postWebhook = (url: string, i: number) =>
   });
 
 async function roundTrips(url: string, calls: number, concurrency: number) {
-  const client = new TopClient({ gatewayUrl: url });
+  const client = new TopClient({ gatewayUrl: url, aeGatewayUrl: new URL(url).origin });
   return measure(calls, concurrency, async (i) => {
     await sendDeliveryOrder(client, credentials, { ticket_id: `T${i}`, status: 'PACKAGING', weight: 2300 });
   });
@@ -148,10 +148,15 @@ function clientCpu() {
       `  sign ${signMethod.padEnd(12)} ${fmt(opsPerSecond(() => sign(fields, 'secret', signMethod)))}`,
     );
   }
-  const client = new TopClient({ gatewayUrl: 'http://127.0.0.1:1/router/rest' });
-  console.log(
-    `  signed form (fulfil)   ${fmt(opsPerSecond(() => client.signedFields('aliexpress.solution.order.fulfill', fields, credentials).toString()))}`,
-  );
+  const client = new TopClient({
+    gatewayUrl: 'http://127.0.0.1:1/router/rest',
+    aeGatewayUrl: 'http://127.0.0.1:1',
+  });
+  for (const protocol of ['top', 'iop'] as const) {
+    const signed = () =>
+      client.signedFields('aliexpress.solution.order.fulfill', fields, credentials, protocol).toString();
+    console.log(`  signed form (fulfil, ${protocol}) ${fmt(opsPerSecond(signed))}`);
+  }
   console.log(`  read order detail      ${fmt(opsPerSecond(() => readTopResponse(withoutBigIds, method)))}`);
   console.log(`  … with a 2^53+ id      ${fmt(opsPerSecond(() => readTopResponse(withBigIds, method)))}`);
   console.log(
@@ -178,6 +183,7 @@ const stackEnv = (simUrl: string, dataDir: string) => ({
   PORT: '0',
   DATA_DIR: dataDir,
   TOP_GATEWAY_URL: simUrl,
+  AE_GATEWAY_URL: new URL(simUrl).origin,
   TOP_APP_KEY: SIM_DEFAULTS.appKey,
   TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
   TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,

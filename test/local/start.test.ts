@@ -25,9 +25,13 @@ async function start(): Promise<LocalStackProcess> {
   return stack;
 }
 
-async function send(stack: LocalStackProcess, id: string) {
+async function send(
+  stack: LocalStackProcess,
+  id: string,
+  [source, file] = ['wms', 'examples/wms-delivery-order.json'],
+) {
   const out: string[] = [];
-  const code = await runSend(['wms', 'examples/wms-delivery-order.json', '--url', stack.url, '--id', id], {
+  const code = await runSend([source, file, '--url', stack.url, '--id', id], {
     env: {},
     out: (line) => out.push(line),
     err: (line) => out.push(line),
@@ -35,21 +39,26 @@ async function send(stack: LocalStackProcess, id: string) {
   return { code, out };
 }
 
-async function ledger(stack: LocalStackProcess): Promise<{ method: string }[]> {
+async function ledger(stack: LocalStackProcess): Promise<{ method: string; protocol: string }[]> {
   const origin = stack.lines.map((line) => CONTROL.exec(line)?.[1]).find(Boolean);
-  return (await fetch(`${origin}/_sim/ledger`)).json() as Promise<{ method: string }[]>;
+  return (await fetch(`${origin}/_sim/ledger`)).json() as Promise<{ method: string; protocol: string }[]>;
 }
 
 describe('npm start (local/start.ts)', () => {
   // One test, since each start costs a process: the restart needs the first run's data anyway.
-  it('sends a webhook to TOP once, stops on SIGTERM, and after a restart on the same data replays it without calling TOP', async () => {
+  it('sends each example to its platform once (WMS over TOP, the fulfilment over IOP), stops on SIGTERM, and after a restart on the same data replays it without calling TOP', async () => {
     const first = await start();
 
     const sent = await send(first, 'msg_local_start_1');
+    const shipped = await send(first, 'msg_local_start_2', [
+      'storefront',
+      'examples/storefront-fulfillment.json',
+    ]);
 
-    expect(sent.code).toBe(0);
-    expect((await ledger(first)).map((entry) => entry.method)).toEqual([
-      'tmall.ovs.delivery.order.info.send',
+    expect([sent.code, shipped.code]).toEqual([0, 0]);
+    expect((await ledger(first)).map(({ method, protocol }) => `${protocol} ${method}`)).toEqual([
+      'top tmall.ovs.delivery.order.info.send',
+      'iop aliexpress.solution.order.fulfill',
     ]);
     expect(await first.stop()).toBe(0);
     // Once it has exited, `lines` holds everything it printed: the settings, never the TOP secrets.
