@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { iopSigningString, sign, signIop, signingString } from '#lib/top/sign.ts';
+import { IOP_AUTH_VECTORS } from '#test/helpers/iop-vectors.ts';
 
 // The vectors of the protocol notes: secret `helloworld` over taobao.item.seller.get.
 const itemSellerGet = {
@@ -81,29 +82,19 @@ describe('signIop', () => {
     );
   });
 
-  it.each([
-    [
-      '/auth/token/create',
-      'code',
-      '3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26',
-      '6508B5710821F55B03F53758AE2C3B7B11DF1FC8A35937C819AED5A811DA1AA6',
-    ],
-    [
-      '/auth/token/refresh',
-      'refresh_token',
-      '50001600212wcwiOabmxqhhF0gGvQFP3yKk5JZ1k4C',
-      'D56EA9B1903B34805CC4BFCCAC0B233AB9FD4A5B5862C7A234B81723063DD63C',
-    ],
-  ])('reproduces the %s vector, the path signed first', (path, name, value, expected) => {
-    const params = {
-      app_key: '12345678',
-      timestamp: '1764460800000',
-      sign_method: 'sha256',
-      [name]: value,
-      partner_id: 'top-webhooks',
-    };
-    expect(signIop(params, 'helloworld', path)).toBe(expected);
-  });
+  it.each(IOP_AUTH_VECTORS)(
+    'reproduces the %s vector, the path signed first',
+    (path, name, value, expected) => {
+      const params = {
+        app_key: '12345678',
+        timestamp: '1764460800000',
+        sign_method: 'sha256',
+        [name]: value,
+        partner_id: 'top-webhooks',
+      };
+      expect(signIop(params, 'helloworld', path)).toBe(expected);
+    },
+  );
 
   it('sorts keys by UTF-16 code unit, leaves sign out and puts the path first', () => {
     expect(iopSigningString({ b: '2', sign: 'X', a: '1', B: '3', _: '4' }, '/p')).toBe('/pB3_4a1b2');

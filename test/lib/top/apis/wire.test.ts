@@ -8,6 +8,7 @@ import { sendDeliveryOrderApi } from '#lib/top/apis/send-delivery-order.ts';
 import { TopClient, type TopClientConfig, type TopCredentials } from '#lib/top/client.ts';
 import { encodeParams } from '#lib/top/params.ts';
 import { fulfilPageExample } from '#test/helpers/api-examples.ts';
+import { IOP_AUTH_VECTORS } from '#test/helpers/iop-vectors.ts';
 
 // 02:00 UTC is 10:00 in China: every golden below carries timestamp=2026-11-23 10:00:00.
 const fixedEpochMs = Date.parse('2026-11-23T02:00:00Z');
@@ -401,20 +402,7 @@ describe('the IOP wire', () => {
     expect(fields.get('sign_method')).toBe('hmac-sha256');
   });
 
-  it.each([
-    [
-      '/auth/token/create',
-      'code',
-      '3_500102_JxZ05Ux3cnnSSUm6dCxYg6Q26',
-      '6508B5710821F55B03F53758AE2C3B7B11DF1FC8A35937C819AED5A811DA1AA6',
-    ],
-    [
-      '/auth/token/refresh',
-      'refresh_token',
-      '50001600212wcwiOabmxqhhF0gGvQFP3yKk5JZ1k4C',
-      'D56EA9B1903B34805CC4BFCCAC0B233AB9FD4A5B5862C7A234B81723063DD63C',
-    ],
-  ])('signs %s with its path, as the vector does', (path, name, value, expected) => {
+  it.each(IOP_AUTH_VECTORS)('signs %s with its path, as the vector does', (path, name, value, expected) => {
     const fields = iopClient().signedRestFields(path, { [name]: value }, app);
     expect(Object.fromEntries(fields)).toEqual({
       app_key: '12345678',
