@@ -134,6 +134,14 @@ interface PreparedCall {
   readonly read: (body: string) => Record<string, unknown>;
 }
 
+/** Business params as form fields; a name that is a system param is refused, not silently overridden. */
+function businessFields(params: TopParams): Record<string, string> {
+  const business = encodeParams(params);
+  const clash = Object.keys(business).find((name) => SYSTEM_PARAMS.has(name));
+  if (clash) throw new TypeError(`Business param "${clash}" clashes with a system param`);
+  return business;
+}
+
 function resolveRetry(retry: boolean | Partial<RetryPolicy> | undefined): RetryPolicy | undefined {
   if (retry === undefined || retry === false) return undefined;
   if (retry === true) return DEFAULT_RETRY_POLICY;
@@ -199,9 +207,7 @@ export class TopClient {
     credentials: TopCredentials,
     options: TopCallOptions = {},
   ): Promise<TopResult> {
-    const business = encodeParams(params);
-    const clash = Object.keys(business).find((name) => SYSTEM_PARAMS.has(name));
-    if (clash) throw new TypeError(`Business param "${clash}" clashes with a system param`);
+    const business = businessFields(params);
     const protocol = this.protocolFor(options.platform ?? platformOf(method));
     return this.#send(options, () => this.#prepare(protocol, method, business, credentials));
   }
@@ -217,16 +223,14 @@ export class TopClient {
     options: Omit<TopCallOptions, 'platform'> = {},
   ): Promise<TopResult> {
     if (!/^\/[A-Za-z0-9/_.-]+$/.test(path)) throw new TypeError(`Not an API path: ${path}`);
-    const business = encodeParams(params);
-    const clash = Object.keys(business).find((name) => SYSTEM_PARAMS.has(name));
-    if (clash) throw new TypeError(`Business param "${clash}" clashes with a system param`);
+    const business = businessFields(params);
     return this.#send(options, () => {
-      const fields = this.signedRestFields(path, business, credentials);
+      const { host, poster } = this.#ae();
       return {
         label: path,
-        url: underHost(this.#aeHost(), `/rest${path}`),
-        form: fields.toString(),
-        poster: this.#aePoster as FormPoster,
+        url: underHost(host, `/rest${path}`),
+        form: this.signedRestFields(path, business, credentials).toString(),
+        poster,
         read: (body) => readIopRestResponse(body, path),
       };
     });
@@ -267,22 +271,25 @@ export class TopClient {
     }
     // The method names the API in the URL, as the platform's SDKs send it; everything else goes in the
     // body, so no token sits in a URL that a proxy might log.
+    const { host, poster } = this.#ae();
     const fields = this.signedFields(method, business, credentials, 'iop');
     fields.delete('method');
-    const url = underHost(this.#aeHost(), '/sync');
+    const url = underHost(host, '/sync');
     url.searchParams.set('method', method);
     return {
       label: method,
       url,
       form: fields.toString(),
-      poster: this.#aePoster as FormPoster,
+      poster,
       read: (body) => readIopResponse(body, method),
     };
   }
 
-  #aeHost(): URL {
-    if (!this.aeGatewayUrl) throw new TypeError('This client has no aeGatewayUrl: IOP cannot be called');
-    return this.aeGatewayUrl;
+  #ae(): { readonly host: URL; readonly poster: FormPoster } {
+    if (!this.aeGatewayUrl || !this.#aePoster) {
+      throw new TypeError('This client has no aeGatewayUrl: IOP cannot be called');
+    }
+    return { host: this.aeGatewayUrl, poster: this.#aePoster };
   }
 
   /**
