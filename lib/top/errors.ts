@@ -18,7 +18,7 @@ interface TopErrorOptions extends TopErrorFields {
   readonly cause?: unknown;
 }
 
-/** Base of every failure of a TOP call; `kind` says whether and how to retry. */
+/** Base of every failure of a call to either platform (TOP or IOP); `kind` says whether and how to retry. */
 export abstract class TopError extends Error {
   abstract readonly kind: TopErrorKind;
   readonly code: number | string | undefined;
@@ -139,7 +139,6 @@ export const ERROR_CODE_KINDS: Readonly<Record<string, TopErrorKind>> = {
   // IOP: a refresh token invalid, used or past its end; only a new authorization helps.
   IllegalRefreshToken: 'auth',
   ApiCallLimit: 'rate_limited',
-  AppCallLimit: 'rate_limited',
   IncompleteSignature: 'permanent',
   InvalidApiPath: 'permanent',
   // The app's IP allow-list: a caller without a fixed egress address (see the egressIp option).
