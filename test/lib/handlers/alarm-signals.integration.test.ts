@@ -142,7 +142,9 @@ describe('a seller whose orders the refresh worker parks', () => {
       await tracking.track({ seller_id: 'shop-1', logistics_order_id: 'BP-AUTH-1' });
       await tracking.track({ seller_id: 'shop-1', logistics_order_id: 'BP-AUTH-2' });
       await tracking.round();
-      expect((await tracking.view('BP-AUTH-1')).body).toMatchObject({ parked: { code: 'IllegalAccessToken' } });
+      expect((await tracking.view('BP-AUTH-1')).body).toMatchObject({
+        parked: { code: 'IllegalAccessToken' },
+      });
       expect(authErrorCounts(stdout.lines())).toEqual([1, 1]);
     } finally {
       await tracking.close();
