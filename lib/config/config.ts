@@ -1,13 +1,21 @@
 import * as z from 'zod';
+import { ProblemError } from '#lib/errors/problem-error.ts';
 import { PROTOCOLS, type Protocol } from '#lib/top/platform.ts';
 import { isSignMethod, SIGN_METHODS } from '#lib/top/sign.ts';
 
-/** The environment is missing a key or holds a value that cannot be used; raised at cold start. */
-export class ConfigError extends Error {
+/**
+ * The environment is missing a key or holds a value that cannot be used; raised at cold start, so it
+ * is a deployment's fault: never the sender's, and never shown to one.
+ */
+export class ConfigError extends ProblemError {
+  readonly status = 500;
+  readonly slug = 'internal';
+  readonly title = 'Internal Server Error';
+  readonly outcome = 'error';
+  override readonly logLevel = 'error';
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
     super(`invalid configuration: ${problems.join('; ')}`);
-    this.name = 'ConfigError';
     this.problems = problems;
   }
 }

@@ -9,6 +9,7 @@ import { leaseFor, topDeadlineFor } from '#lib/operations/lease.ts';
 import type { Operation } from '#lib/operations/operation.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
 import type { WebhookFlow } from './flow.ts';
+import { sellerFor } from './seller.ts';
 import type { VerifiedDelivery, WebhookVerifier } from './verified-delivery.ts';
 
 export interface AcceptDeps extends AttemptDeps {
@@ -49,7 +50,7 @@ export async function acceptWebhook(
   let sellerId = flow.sellerOf(body);
   if (flow.requiresSeller) {
     try {
-      sellerId = (await deps.credentials.forSeller(sellerId)).sellerId;
+      sellerId = await sellerFor(deps.credentials, sellerId);
     } catch (error) {
       // A seller removed since this delivery was stored: a redelivery still gets its stored answer.
       const stored = await deps.store.get(operationId).catch(() => undefined);

@@ -1,14 +1,14 @@
+import { ProblemError } from '#lib/errors/problem-error.ts';
+
 /** One field of a request that breaks a rule, named by its path in the body (`delivery_order.error_code`). */
 export interface FieldIssue {
   readonly path: string;
   readonly message: string;
 }
 
-/** A request we refuse as it stands; the problem mapping turns it into a 4xx. */
-export abstract class RequestError extends Error {
-  abstract readonly status: number;
-  abstract readonly slug: string;
-  abstract readonly title: string;
+/** A request we refuse as it stands (the HTTP part's base): a 4xx that names what is wrong. */
+export abstract class RequestError extends ProblemError {
+  readonly outcome = 'invalid';
 }
 
 export class PayloadTooLargeError extends RequestError {
@@ -17,7 +17,6 @@ export class PayloadTooLargeError extends RequestError {
   readonly title = 'Payload too large';
   constructor(limitBytes: number) {
     super(`the body is larger than ${limitBytes} bytes`);
-    this.name = 'PayloadTooLargeError';
   }
 }
 
@@ -27,7 +26,6 @@ export class UnsupportedMediaTypeError extends RequestError {
   readonly title = 'Unsupported media type';
   constructor() {
     super('the body must be JSON (content-type: application/json)');
-    this.name = 'UnsupportedMediaTypeError';
   }
 }
 
@@ -38,7 +36,6 @@ export class MalformedJsonError extends RequestError {
   constructor(options: { cause: unknown }) {
     // JSON.parse's own message quotes the body; keep it out of the answer and the logs.
     super('the body is not valid JSON', options);
-    this.name = 'MalformedJsonError';
   }
 }
 
@@ -50,8 +47,11 @@ export class InvalidPayloadError extends RequestError {
   readonly issues: readonly FieldIssue[];
   constructor(issues: readonly FieldIssue[]) {
     super(`the body breaks ${issues.length} rule${issues.length === 1 ? '' : 's'} of the contract`);
-    this.name = 'InvalidPayloadError';
     this.issues = issues;
+  }
+
+  override extensions() {
+    return { errors: this.issues };
   }
 }
 
@@ -67,6 +67,5 @@ export class UnsignedIdempotencyKeyError extends RequestError {
     super(
       'the Idempotency-Key header is not covered by the signature and is not accepted; the webhook-id is the idempotency key: retry a delivery with its webhook-id unchanged',
     );
-    this.name = 'UnsignedIdempotencyKeyError';
   }
 }

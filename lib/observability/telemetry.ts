@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { ErrorOutcome } from '#lib/http/error-response.ts';
+import type { ErrorOutcome } from '#lib/errors/problem-error.ts';
 import type { Operation, OperationStatus } from '#lib/operations/operation.ts';
 
 export const METRICS_NAMESPACE = 'TopWebhooks';

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
 import { keyField } from '#lib/flows/key-field.ts';
+import { sellerFor } from '#lib/flows/seller.ts';
 import type { VerifiedDelivery, WebhookVerifier } from '#lib/flows/verified-delivery.ts';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
 import { parseJsonBody } from '#lib/http/request.ts';
@@ -32,7 +33,7 @@ export async function registerLogisticsOrder(
 ): Promise<{ readonly order: TrackedOrder; readonly created: boolean }> {
   const parsed = TrackingBody.safeParse(parseJsonBody(event, delivery.body));
   if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
-  const { sellerId } = await deps.credentials.forSeller(parsed.data.seller_id);
+  const sellerId = await sellerFor(deps.credentials, parsed.data.seller_id);
   const now = (deps.now ?? Date.now)();
   const order: TrackedOrder = {
     logistics_order_id: parsed.data.logistics_order_id,

@@ -1,4 +1,5 @@
 import type * as z from 'zod';
+import { TopPermanentError } from '../errors.ts';
 
 /** One rule a request broke: where (`package_list.0.status`) and what. */
 export interface RequestIssue {
@@ -6,17 +7,16 @@ export interface RequestIssue {
   readonly message: string;
 }
 
-/** The request broke the API's rules; nothing was sent to TOP. */
-export class TopRequestValidationError extends Error {
-  readonly method: string;
+/** The request broke the API's rules; nothing was sent, and unchanged it never will be. */
+export class TopRequestValidationError extends TopPermanentError {
+  override readonly method: string;
   readonly issues: readonly RequestIssue[];
 
   constructor(method: string, issues: readonly RequestIssue[], options?: { cause?: unknown }) {
     super(
       `Invalid ${method} request: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')}`,
-      options,
+      { method, cause: options?.cause },
     );
-    this.name = 'TopRequestValidationError';
     this.method = method;
     this.issues = issues;
   }

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '#lib/config/config.ts';
+import { CredentialsError, SecretFormatError, UnknownSellerError } from '#lib/credentials/errors.ts';
+import type { ProblemError } from '#lib/errors/problem-error.ts';
+import { errorResponse } from '#lib/http/error-response.ts';
+import { InvalidPayloadError, RequestError } from '#lib/http/errors.ts';
+import { OperationInFlightError, OperationsError, StoreUnavailableError } from '#lib/operations/errors.ts';
+import { TopTransientError } from '#lib/top/errors.ts';
+import { WebhookError, WebhookVerificationError } from '#lib/webhooks/errors.ts';
+
+const body = (error: unknown) => JSON.parse(String(errorResponse(error).response.body));
+
+// Errors the mapping has never heard of, one per part: each is answered by what it carries.
+class TeapotRequest extends RequestError {
+  readonly status = 418;
+  readonly slug = 'teapot';
+  readonly title = 'Teapot';
+}
+class OperationGone extends OperationsError {
+  readonly status = 410;
+  readonly slug = 'operation-gone';
+  readonly title = 'Operation gone';
+  readonly outcome = 'not_found';
+  override extensions() {
+    return { operation_id: 'op-1' };
+  }
+}
+class SellerSuspended extends CredentialsError {
+  readonly status = 403;
+  readonly slug = 'seller-suspended';
+  readonly title = 'Seller suspended';
+  readonly outcome = 'invalid';
+}
+class SignatureScheme extends WebhookError {
+  readonly status = 400;
+  readonly slug = 'unknown-signature-scheme';
+  readonly title = 'Unknown signature scheme';
+  readonly outcome = 'unauthorized';
+}
+
+describe('errorResponse', () => {
+  it.each<[string, ProblemError, number, string]>([
+    ['the HTTP part', new TeapotRequest('no coffee here'), 418, 'teapot'],
+    ['the outbox', new OperationGone('operation op-1 is gone'), 410, 'operation-gone'],
+    ['the credentials', new SellerSuspended('seller shop-1 is suspended'), 403, 'seller-suspended'],
+    ['the webhook signatures', new SignatureScheme('v9 is not a scheme'), 400, 'unknown-signature-scheme'],
+  ])(
+    'answers a new error of %s with the status and problem it carries, not a 500',
+    (_, error, status, slug) => {
+      const mapped = errorResponse(error);
+
+      expect(mapped.response.statusCode).toBe(status);
+      expect(mapped.response.headers).toMatchObject({ 'content-type': 'application/problem+json' });
+      expect(body(error)).toMatchObject({
+        type: `urn:top-webhooks:problem:${slug}`,
+        title: error.title,
+        status,
+        detail: error.message,
+      });
+      expect(mapped.outcome).toBe(error.outcome);
+    },
+  );
+
+  it('adds what an error carries to the problem body and its headers', () => {
+    expect(body(new OperationGone('gone'))).toMatchObject({ operation_id: 'op-1' });
+    const inFlight = errorResponse(new OperationInFlightError('op-2', 2_500));
+    expect(inFlight.response.headers).toMatchObject({ 'retry-after': '3' });
+    expect(body(new InvalidPayloadError([{ path: 'seller_id', message: 'is required' }]))).toMatchObject({
+      errors: [{ path: 'seller_id', message: 'is required' }],
+    });
+  });
+
+  it('says the same to every refused signature, whatever the reason', () => {
+    expect(body(new WebhookVerificationError('too_old')).detail).toBe(
+      body(new WebhookVerificationError('no_matching_signature')).detail,
+    );
+  });
+
+  it('answers 503 with a retry-after for a dependency down, showing nothing of the error', () => {
+    for (const error of [
+      new StoreUnavailableError('claim', { cause: new Error('socket hang up') }),
+      new SecretFormatError('top-webhooks/prod/top-credentials', ['app_key is required']),
+    ]) {
+      const mapped = errorResponse(error);
+      expect(mapped.response.statusCode).toBe(503);
+      expect(mapped.response.headers).toMatchObject({ 'retry-after': '5' });
+      expect(mapped.response.body).not.toContain('top-credentials');
+      expect(mapped.response.body).not.toContain('claim');
+    }
+    expect(errorResponse(new SecretFormatError('s', ['x'])).logLevel).toBe('error');
+  });
+
+  it('answers a generic 500 that leaks nothing for our own 5xx and for anything not ours', () => {
+    for (const error of [
+      new ConfigError(['TOP_GATEWAY_URL is required']),
+      new TopTransientError('aliexpress.solution.order.fulfill failed, session abc'),
+      new Error('password=hunter2'),
+      'a string',
+    ]) {
+      const mapped = errorResponse(error);
+      expect(mapped.response.statusCode).toBe(500);
+      expect(JSON.parse(String(mapped.response.body))).toEqual({
+        type: 'about:blank',
+        title: 'Internal Server Error',
+        status: 500,
+      });
+      expect(mapped).toMatchObject({ outcome: 'error', logLevel: 'error' });
+    }
+  });
+
+  it('names each error class by itself', () => {
+    expect(new UnknownSellerError('shop-9').name).toBe('UnknownSellerError');
+    expect(new OperationGone('x').name).toBe('OperationGone');
+  });
+});
