@@ -16,6 +16,7 @@ import { DataTables, DUE_INDEX_NAME } from './constructs/tables.ts';
 import type { StackSettings } from './settings.ts';
 
 export interface TopWebhooksStackProps extends StackProps {
+  /** What the app's context asks for (`readStackSettings`): stage, secrets, limits, egress. */
   readonly settings: StackSettings;
 }
 

@@ -22,10 +22,21 @@ export const FUNCTION_RUNTIME = Runtime.NODEJS_24_X;
 export interface HouseFunctionProps {
   /** The handler module from the project root, e.g. `functions/wms-delivery/index.ts`. */
   readonly entry: string;
+  /** The function's description in Lambda. */
   readonly description: string;
+  /** How long one invocation may run. */
   readonly timeout: Duration;
+  /**
+   * Memory in MB, which also sets the function's CPU share.
+   * @default 512
+   */
   readonly memorySize?: number;
+  /** Retention of the function's own log group. */
   readonly logRetention: RetentionDays;
+  /**
+   * Environment variables, set beside the `NODE_OPTIONS` every function gets.
+   * @default - none: only `NODE_OPTIONS`
+   */
   readonly environment?: Readonly<Record<string, string>>;
   /**
    * The VPC subnets and security groups the function runs in.
@@ -36,8 +47,11 @@ export interface HouseFunctionProps {
 
 /** Where a function runs inside a VPC. */
 export interface FunctionNetwork {
+  /** The VPC the function's network interfaces are placed in. */
   readonly vpc: IVpc;
+  /** The subnets within `vpc` the function runs in. */
   readonly vpcSubnets: SubnetSelection;
+  /** The security groups of the function's network interfaces. */
   readonly securityGroups: readonly ISecurityGroup[];
 }
 

@@ -21,11 +21,17 @@ export const OPERATOR_ROUTES = [
 ] as const;
 
 export interface WebhookApiProps {
+  /** The deployment stage, part of the API's name. */
   readonly stage: string;
+  /** The function behind each webhook route of `WEBHOOK_ROUTES`. */
   readonly webhooks: Record<keyof typeof WEBHOOK_ROUTES, HouseFunction>;
+  /** The function behind the IAM-authorized operator routes. */
   readonly operations: HouseFunction;
+  /** Steady-state requests per second the default stage accepts. */
   readonly rateLimit: number;
+  /** Requests the default stage accepts at once (its token bucket's size). */
   readonly burstLimit: number;
+  /** Retention of the access logs. */
   readonly logRetention: RetentionDays;
 }
 

@@ -23,14 +23,25 @@ export const METRICS_NAMESPACE = 'TopWebhooks';
 const PERIOD = Duration.minutes(5);
 
 export interface MonitoringProps {
+  /** The deployment stage, named in the topic and the dashboard. */
   readonly stage: string;
   /** Each function by the service name its metrics carry as the `service` dimension. */
   readonly functions: Readonly<Record<string, HouseFunction>>;
+  /** The API whose 5xx rate alarms and whose traffic the dashboard shows. */
   readonly api: HttpApi;
+  /** The refresh's dead-letter queue: any message in it alarms. */
   readonly refreshDeadLetters: IQueue;
+  /** The refresh queue, whose backlog the dashboard shows. */
   readonly refreshQueue: IQueue;
-  readonly alarmEmail: string | undefined;
-  /** Error share (%) of a function's invocations, or of the API's answers as 5xx, that alarms. */
+  /**
+   * The address each alarm is mailed to, subscribed to the alarm topic.
+   * @default - none: the topic has no subscriber
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Error share (%) of a function's invocations, or of the API's answers as 5xx, that alarms.
+   * @default 5
+   */
   readonly errorRatePercent?: number;
 }
 

@@ -7,6 +7,11 @@ export const VISIBILITY_PER_WORKER_TIMEOUT = 6;
 /** Receives before a message that keeps failing is moved to the dead-letter queue. */
 export const MAX_RECEIVES = 5;
 
+export interface RefreshQueueProps {
+  /** The worker function's timeout; the queue's visibility timeout is a multiple of it. */
+  readonly workerTimeout: Duration;
+}
+
 /**
  * The queue from the dispatcher to the refresh workers, and its dead-letter queue. A message is one
  * due order; one that failed five receives is kept for 14 days in the DLQ, where an alarm sees it.
@@ -16,7 +21,7 @@ export class RefreshQueue extends Construct {
   readonly deadLetters: Queue;
   readonly visibilityTimeout: Duration;
 
-  constructor(scope: Construct, id: string, props: { readonly workerTimeout: Duration }) {
+  constructor(scope: Construct, id: string, props: RefreshQueueProps) {
     super(scope, id);
     this.visibilityTimeout = Duration.seconds(
       props.workerTimeout.toSeconds() * VISIBILITY_PER_WORKER_TIMEOUT,

@@ -18,6 +18,11 @@ const DESCRIPTIONS = {
     'Storefront webhook signing secret(s): whsec_<base64>, several separated by spaces while rotating',
 } as const;
 
+export interface FunctionSecretsProps {
+  /** The stack's settings: the stage names created secrets, `secrets` says where each one comes from. */
+  readonly settings: StackSettings;
+}
+
 /**
  * The three secrets: each imported by name or ARN from context, or created here. A created secret
  * holds a random placeholder until an operator puts the real value (README "Deploy"); until then
@@ -28,7 +33,7 @@ export class FunctionSecrets extends Construct {
   readonly wmsWebhook: SecretRef;
   readonly storefrontWebhook: SecretRef;
 
-  constructor(scope: Construct, id: string, props: { readonly settings: StackSettings }) {
+  constructor(scope: Construct, id: string, props: FunctionSecretsProps) {
     super(scope, id);
     const { stage, secrets } = props.settings;
     const ref = (name: keyof typeof DESCRIPTIONS, path: string) =>

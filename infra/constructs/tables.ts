@@ -13,6 +13,11 @@ import { Construct } from 'constructs';
 /** The sparse index of due items, as `lib/operations/table.ts` defines it for both tables. */
 export const DUE_INDEX_NAME = 'due';
 
+export interface DataTablesProps {
+  /** The deployment stage, named in the personal-data key's description. */
+  readonly stage: string;
+}
+
 /**
  * The two tables. Both: one string key `pk`, the sparse `due` index (keys only), TTL on
  * `expires_at`, on-demand, point-in-time recovery, kept when the stack is deleted. The logistics
@@ -24,7 +29,7 @@ export class DataTables extends Construct {
   /** The customer-managed key of the logistics-orders table. */
   readonly personalDataKey: Key;
 
-  constructor(scope: Construct, id: string, props: { readonly stage: string }) {
+  constructor(scope: Construct, id: string, props: DataTablesProps) {
     super(scope, id);
     this.personalDataKey = new Key(this, 'PersonalDataKey', {
       description: `top-webhooks ${props.stage}: logistics order details (personal data) at rest`,
