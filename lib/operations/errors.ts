@@ -96,18 +96,6 @@ export class LeaseLostError extends OperationsError {
   }
 }
 
-/** DynamoDB could not be reached or refused the request; wraps the SDK error. Nothing was stored. */
-export class StoreUnavailableError extends OperationsError {
-  readonly status = 503;
-  readonly slug = 'dependency-unavailable';
-  readonly title = 'Service unavailable';
-  readonly outcome = 'unavailable';
-  override readonly logLevel = 'warn';
-  constructor(action: string, options: { cause: unknown }) {
-    super(`operations store unavailable while trying to ${action}`, options);
-  }
-}
-
 /** The operation, its request included, is past DynamoDB's 400 KB item limit: it can never be kept. */
 export class OperationTooLargeError extends OperationsError {
   readonly status = 413;

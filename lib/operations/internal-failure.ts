@@ -1,4 +1,5 @@
-import { LeaseLostError, StoreUnavailableError } from './errors.ts';
+import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
+import { LeaseLostError } from './errors.ts';
 import type { OperationError } from './operation.ts';
 
 // DynamoDB's own "slow down" answers: client faults, but they pass.

@@ -7,8 +7,9 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { conditionalWrite, documentClient, storeCall } from './dynamo.ts';
-import { LeaseLostError, OperationTooLargeError, StoreUnavailableError } from './errors.ts';
+import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
+import { LeaseLostError, OperationTooLargeError } from './errors.ts';
 import { isOperationId } from './identity.ts';
 import type { Operation } from './operation.ts';
 import { DUE_INDEX, DUE_SHARD, dueBy, indexTime } from './table.ts';
@@ -36,6 +37,9 @@ export interface OrderHistory {
 
 /** How an operation is taken for an attempt: when due (retry, lapsed lease) or by an operator's replay. */
 export type AcquireMode = 'due' | 'replay';
+
+const STORE = 'operations store';
+const dynamo = storeCalls(STORE);
 
 const opKey = (operationId: string) => ({ pk: `op#${operationId}` });
 const BAN_KEY = { pk: 'ban#top' };
@@ -130,7 +134,7 @@ export class OperationsStore {
       return Attributes ? fromItem(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw new StoreUnavailableError('take an operation', { cause: error });
+      throw new StoreUnavailableError(STORE, 'take an operation', { cause: error });
     }
   }
 
@@ -241,7 +245,7 @@ export class OperationsStore {
       return Attributes ?? {};
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw new StoreUnavailableError('hold the ordering guard', { cause: error });
+      throw new StoreUnavailableError(STORE, 'hold the ordering guard', { cause: error });
     }
   }
 
@@ -336,7 +340,7 @@ export class OperationsStore {
       );
       if (typeof Item?.operation_id === 'string') return Item.operation_id;
     }
-    throw new StoreUnavailableError('claim a fulfilment', {
+    throw new StoreUnavailableError(STORE, 'claim a fulfilment', {
       cause: new Error('the marker kept changing hands'),
     });
   }
@@ -374,11 +378,11 @@ export class OperationsStore {
   }
 
   #call<T>(action: string, send: () => Promise<T>): Promise<T> {
-    return storeCall(action, send);
+    return dynamo.call(action, send);
   }
 
   #conditional(action: string, write: () => Promise<void>): Promise<boolean> {
-    return conditionalWrite(action, write, (error) => error instanceof OperationTooLargeError);
+    return dynamo.conditional(action, write, (error) => error instanceof OperationTooLargeError);
   }
 }
 

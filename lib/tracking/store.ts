@@ -7,11 +7,13 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
 import { fitsInKey } from '#lib/flows/key-field.ts';
-import { conditionalWrite, documentClient, storeCall } from '#lib/operations/dynamo.ts';
 import { DUE_INDEX, dueBy, indexTime } from '#lib/operations/table.ts';
 import type { TrackedOrder } from './order.ts';
 import { PARKED_SELLERS_SHARD, parkedShard, REFRESH_SHARD } from './table.ts';
+
+const dynamo = storeCalls('logistics-orders store');
 
 export interface TrackingStoreOptions {
   readonly client: DynamoDBClient;
@@ -56,7 +58,7 @@ export class TrackingStore {
 
   /** Starts tracking an order; `false` when it is tracked already. */
   register(order: TrackedOrder): Promise<boolean> {
-    return conditionalWrite('track a logistics order', () =>
+    return dynamo.conditional('track a logistics order', () =>
       this.#doc.send(
         new PutCommand({
           TableName: this.#table,
@@ -71,7 +73,7 @@ export class TrackingStore {
   /** The tracked order, or `undefined`; an id too long to be tracked is not looked up. */
   async get(logisticsOrderId: string): Promise<TrackedOrder | undefined> {
     if (!fitsInKey(logisticsOrderId)) return undefined;
-    const { Item } = await storeCall('read a logistics order', () =>
+    const { Item } = await dynamo.call('read a logistics order', () =>
       this.#doc.send(
         new GetCommand({ TableName: this.#table, Key: orderKey(logisticsOrderId), ConsistentRead: true }),
       ),
@@ -99,7 +101,7 @@ export class TrackingStore {
    * no worker finishes it) and records the dispatch token. `false` when another dispatcher won.
    */
   claim(logisticsOrderId: string, seenDueAt: number, token: string, leaseUntil: number): Promise<boolean> {
-    return conditionalWrite('claim a due order', () =>
+    return dynamo.conditional('claim a due order', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -120,7 +122,7 @@ export class TrackingStore {
 
   /** Writes a refreshed order; only the holder of the current dispatch may. `false` if stale. */
   save(order: TrackedOrder, token: string): Promise<boolean> {
-    return conditionalWrite('save a logistics order', () =>
+    return dynamo.conditional('save a logistics order', () =>
       this.#doc.send(
         new PutCommand({
           TableName: this.#table,
@@ -140,7 +142,7 @@ export class TrackingStore {
       const page = await this.#query(PARKED_SELLERS_SHARD, 100, start);
       // The index holds keys only: the fingerprint is read from the item itself.
       for (const item of page.items) {
-        const { Item } = await storeCall('read a parked seller', () =>
+        const { Item } = await dynamo.call('read a parked seller', () =>
           this.#doc.send(
             new GetCommand({ TableName: this.#table, Key: { pk: item.pk }, ConsistentRead: true }),
           ),
@@ -158,7 +160,7 @@ export class TrackingStore {
 
   /** Notes that `sellerId` has orders parked on the session `fingerprint`. */
   async markSellerParked(sellerId: string, fingerprint: string): Promise<void> {
-    await storeCall('record a parked seller', () =>
+    await dynamo.call('record a parked seller', () =>
       this.#doc.send(
         new PutCommand({
           TableName: this.#table,
@@ -183,7 +185,7 @@ export class TrackingStore {
   /** Puts a parked order back among the due ones, due at once. */
   resume(logisticsOrderId: string, sellerId: string): Promise<boolean> {
     const now = this.#now();
-    return conditionalWrite('resume a parked order', () =>
+    return dynamo.conditional('resume a parked order', () =>
       this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
@@ -203,7 +205,7 @@ export class TrackingStore {
 
   /** The seller's orders are all back in the refresh; unless it was parked again on another session. */
   clearSellerParked(sellerId: string, fingerprint: string): Promise<boolean> {
-    return conditionalWrite('clear a parked seller', () =>
+    return dynamo.conditional('clear a parked seller', () =>
       this.#doc.send(
         new DeleteCommand({
           TableName: this.#table,
@@ -221,7 +223,7 @@ export class TrackingStore {
     start?: Record<string, unknown>,
     dueAt?: number,
   ): Promise<IndexPage<Record<string, unknown>>> {
-    const { Items = [], LastEvaluatedKey } = await storeCall('list the index', () =>
+    const { Items = [], LastEvaluatedKey } = await dynamo.call('list the index', () =>
       this.#doc.send(
         new QueryCommand({
           TableName: this.#table,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#lib/config/config.ts';
 import { CredentialsError, SecretFormatError, UnknownSellerError } from '#lib/credentials/errors.ts';
+import { StoreError, StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import type { ProblemError } from '#lib/errors/problem-error.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { InvalidPayloadError, RequestError } from '#lib/http/errors.ts';
-import { OperationInFlightError, OperationsError, StoreUnavailableError } from '#lib/operations/errors.ts';
+import { OperationInFlightError, OperationsError } from '#lib/operations/errors.ts';
 import { TopTransientError } from '#lib/top/errors.ts';
 import { WebhookError, WebhookVerificationError } from '#lib/webhooks/errors.ts';
 
@@ -31,6 +32,12 @@ class SellerSuspended extends CredentialsError {
   readonly title = 'Seller suspended';
   readonly outcome = 'invalid';
 }
+class StoreThrottled extends StoreError {
+  readonly status = 429;
+  readonly slug = 'throttled';
+  readonly title = 'Throttled';
+  readonly outcome = 'unavailable';
+}
 class SignatureScheme extends WebhookError {
   readonly status = 400;
   readonly slug = 'unknown-signature-scheme';
@@ -43,6 +50,7 @@ describe('errorResponse', () => {
     ['the HTTP part', new TeapotRequest('no coffee here'), 418, 'teapot'],
     ['the outbox', new OperationGone('operation op-1 is gone'), 410, 'operation-gone'],
     ['the credentials', new SellerSuspended('seller shop-1 is suspended'), 403, 'seller-suspended'],
+    ['the storage', new StoreThrottled('the table is throttled'), 429, 'throttled'],
     ['the webhook signatures', new SignatureScheme('v9 is not a scheme'), 400, 'unknown-signature-scheme'],
   ])(
     'answers a new error of %s with the status and problem it carries, not a 500',
@@ -78,7 +86,7 @@ describe('errorResponse', () => {
 
   it('answers 503 with a retry-after for a dependency down, showing nothing of the error', () => {
     for (const error of [
-      new StoreUnavailableError('claim', { cause: new Error('socket hang up') }),
+      new StoreUnavailableError('operations store', 'claim', { cause: new Error('socket hang up') }),
       new SecretFormatError('top-webhooks/prod/top-credentials', ['app_key is required']),
     ]) {
       const mapped = errorResponse(error);
