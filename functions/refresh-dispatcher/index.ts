@@ -9,7 +9,6 @@ if (!queue) throw new Error('REFRESH_QUEUE_URL is required');
 
 export const handler = dispatcherHandler({
   ...runtime,
-  operations: runtime.store,
   queue,
   schedule: trackingConfig.schedule,
   pageSize: trackingConfig.pageSize,

@@ -10,7 +10,6 @@ if (!events) throw new Error('STATUS_EVENT_BUS_NAME is required');
 
 export const handler = refreshWorkerHandler({
   ...runtime,
-  operations: runtime.store,
   events,
   schedule: trackingConfig.schedule,
   concurrency: trackingConfig.concurrency,

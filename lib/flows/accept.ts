@@ -53,7 +53,7 @@ export async function acceptWebhook(
       sellerId = await sellerFor(deps.credentials, sellerId);
     } catch (error) {
       // A seller removed since this delivery was stored: a redelivery still gets its stored answer.
-      const stored = await deps.store.get(operationId).catch(() => undefined);
+      const stored = await deps.operations.get(operationId).catch(() => undefined);
       if (stored?.payload_hash === hash && stored.status !== 'IN_PROGRESS')
         return { operation: stored, replayed: true };
       throw error;
@@ -80,7 +80,7 @@ export async function acceptWebhook(
   };
 
   // The checks before the call don't depend on the claim: read them alongside it.
-  const checks = readChecks(deps.store);
+  const checks = readChecks(deps.ban);
   checks.catch(() => {}); // awaited only if the claim succeeds; its failure surfaces there
   const claimed = await claim(deps, operation);
   if (claimed.replay) return { operation: claimed.replay, replayed: true };
@@ -107,15 +107,15 @@ async function claim(
   deps: AcceptDeps,
   operation: Operation,
 ): Promise<{ readonly held: Operation; readonly replay?: never } | { readonly replay: Operation }> {
-  if (await deps.store.create(operation)) return { held: operation };
+  if (await deps.operations.create(operation)) return { held: operation };
   const { operation_id: operationId, created_at: at } = operation;
-  const existing = await deps.store.get(operationId);
+  const existing = await deps.operations.get(operationId);
   if (!existing) throw new OperationInFlightError(operationId, 1_000);
   if (existing.payload_hash !== operation.payload_hash) throw new IdempotencyKeyReusedError(operationId);
   if (existing.status !== 'IN_PROGRESS') return { replay: existing };
   // A lease left by a crashed invocation has lapsed: take the operation over instead of waiting.
   const expiresAt = operation.lease_expires_at ?? at;
-  const held = await deps.store.acquire(operationId, 'due', { token: randomUUID(), expiresAt });
+  const held = await deps.operations.acquire(operationId, 'due', { token: randomUUID(), expiresAt });
   if (held) return { held };
   throw new OperationInFlightError(operationId, Math.max(1_000, (existing.lease_expires_at ?? at) - at));
 }

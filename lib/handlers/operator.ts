@@ -42,7 +42,7 @@ export function operatorHandler(deps: OperatorHandlerDeps): HttpHandler {
       logger.appendKeys({ operation_id: operationId });
     try {
       if (event.routeKey === 'GET /operations/{id}') {
-        const operation = await deps.store.get(operationId);
+        const operation = await deps.operations.get(operationId);
         if (!operation) throw new OperationNotFoundError(operationId);
         return jsonResponse(200, operationView(operation));
       }

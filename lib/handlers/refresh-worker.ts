@@ -4,13 +4,16 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod';
 import { countTopAuthErrors } from '#lib/observability/telemetry.ts';
+import type { RateLimitBan } from '#lib/operations/ban-store.ts';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
 import { ContainerBanClock } from '#lib/tracking/ban-clock.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
-import { type BanClock, type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
+import { type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
 import { describeError } from './log-fields.ts';
 
 export interface WorkerHandlerDeps extends RefreshDeps {
+  /** TOP's rate-limit ban as the table holds it; the handler keeps a container's view of it. */
+  readonly ban: RateLimitBan;
   readonly topDeadlineMs: number;
   /** Orders refreshed at once within one invocation. */
   readonly concurrency: number;
@@ -40,7 +43,7 @@ const METRICS: Record<RefreshOutcome, string> = {
 export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   const { logger, metrics } = deps;
   // Shared by every invocation of this container: a ban one meets stops the others at once.
-  const ban = new ContainerBanClock(deps.operations);
+  const ban = new ContainerBanClock(deps.ban);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     const failures: { itemIdentifier: string }[] = [];
@@ -63,7 +66,12 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   };
 }
 
-async function refreshRecord(deps: WorkerHandlerDeps, record: SQSRecord, ban: BanClock, context: Context) {
+async function refreshRecord(
+  deps: WorkerHandlerDeps,
+  record: SQSRecord,
+  ban: RateLimitBan,
+  context: Context,
+) {
   const parsed = Message.safeParse(safeJson(record.body));
   if (!parsed.success) {
     // Not ours to retry: a malformed message would fail the same way each time.

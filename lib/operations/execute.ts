@@ -8,9 +8,12 @@ import type { TopClient, TopCredentials } from '#lib/top/client.ts';
 import { TopError, TopRateLimitedError } from '#lib/top/errors.ts';
 import type { Platform } from '#lib/top/platform.ts';
 import { budgetSpent, retryDelayMs } from './backoff.ts';
+import type { RateLimitBan } from './ban-store.ts';
 import { claimFact } from './dedupe.ts';
+import type { DedupeStore } from './dedupe-store.ts';
 import { isTransientFailure, toInternalError } from './internal-failure.ts';
 import type { Operation, OperationError } from './operation.ts';
+import type { OrderGuardStore } from './order-guard-store.ts';
 import { holdDeliveryOrder, orderKeysOf, recordDelivered } from './ordering.ts';
 import type { OperationsStore } from './store.ts';
 
@@ -34,7 +37,12 @@ export interface CredentialsSource {
 export type AttemptLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface AttemptDeps {
-  readonly store: OperationsStore;
+  /** The operation records. */
+  readonly operations: OperationsStore;
+  /** TOP's rate-limit ban, shared by every invocation. */
+  readonly ban: RateLimitBan;
+  readonly orderGuards: OrderGuardStore;
+  readonly dedupe: DedupeStore;
   readonly top: TopClient;
   readonly credentials: CredentialsSource;
   readonly retry: RetryConfig;
@@ -102,23 +110,23 @@ class Attempt {
     } finally {
       if (this.#holdsOrder) {
         // Not given back (the store is down): the hold lapses with the lease.
-        await this.#deps.store
-          .releaseOrders(orderKeysOf(this.#operation), this.#operation.operation_id)
+        await this.#deps.orderGuards
+          .release(orderKeysOf(this.#operation), this.#operation.operation_id)
           .catch(() => {});
       }
     }
   }
 
   async #run(options: { readonly deadlineMs: number; readonly checks?: Promise<AttemptChecks> }) {
-    const { store } = this.#deps;
+    const { orderGuards, dedupe, operations } = this.#deps;
     const operation = this.#operation;
-    const { banUntil } = await (options.checks ?? readChecks(store));
+    const { banUntil } = await (options.checks ?? readChecks(this.#deps.ban));
     if (banUntil > this.#now()) {
       const error = { kind: 'rate_limited', message: 'waiting out the TOP rate-limit ban' } as const;
       return this.#retryLater(error, operation.attempts, banUntil);
     }
 
-    const order = await holdDeliveryOrder(store, operation);
+    const order = await holdDeliveryOrder(orderGuards, operation);
     this.#holdsOrder = order.verdict !== 'busy' && orderKeysOf(operation).length > 0;
     switch (order.verdict) {
       case 'busy': {
@@ -140,7 +148,7 @@ class Attempt {
 
     const dedupeKey = operation.guards.dedupe_key;
     if (dedupeKey) {
-      const holder = await claimFact(store, dedupeKey, operation);
+      const holder = await claimFact({ dedupe, operations }, dedupeKey, operation);
       if (holder !== operation.operation_id)
         return this.#settle({ status: 'DUPLICATE', duplicate_of: holder });
     }
@@ -217,7 +225,7 @@ class Attempt {
       let notBefore = 0;
       if (error instanceof TopRateLimitedError && error.retryAfterMs !== undefined) {
         notBefore = this.#now() + error.retryAfterMs;
-        await this.#deps.store.extendBan(notBefore);
+        await this.#deps.ban.extend(notBefore);
       }
       const unknown = operation.outcome_unknown || error.mayHaveTakenEffect;
       return this.#retryLater(failure, attempts, notBefore, undefined, {
@@ -230,7 +238,7 @@ class Attempt {
   async #succeeded(changes: Partial<Operation>): Promise<Operation> {
     this.#delivered = changes;
     try {
-      await recordDelivered(this.#deps.store, this.#operation);
+      await recordDelivered(this.#deps.orderGuards, this.#operation);
       this.#holdsOrder = false;
     } catch (error) {
       this.#deps.log.warn('could not advance the ordering guard', { error: errorName(error) });
@@ -267,7 +275,7 @@ class Attempt {
   async giveUp(changes: Partial<Operation> & { readonly status: 'DEAD' | 'FAILED' }): Promise<Operation> {
     const settled = await this.#settle(changes);
     const dedupeKey = this.#operation.guards.dedupe_key;
-    if (dedupeKey) await this.#deps.store.releaseFact(dedupeKey, this.#operation.operation_id);
+    if (dedupeKey) await this.#deps.dedupe.release(dedupeKey, this.#operation.operation_id);
     return settled;
   }
 
@@ -295,7 +303,7 @@ class Attempt {
   }
 
   #settle(changes: Partial<Operation>): Promise<Operation> {
-    return this.#deps.store.settle(
+    return this.#deps.operations.settle(
       {
         ...this.#operation,
         lease_token: undefined,
@@ -315,8 +323,8 @@ export interface AttemptChecks {
 }
 
 /** Reads the checks of an attempt; a round trip on the way to TOP, so it goes alongside the claim. */
-export async function readChecks(store: OperationsStore): Promise<AttemptChecks> {
-  return { banUntil: await store.banUntil() };
+export async function readChecks(ban: RateLimitBan): Promise<AttemptChecks> {
+  return { banUntil: await ban.until() };
 }
 
 async function credentialsFor(

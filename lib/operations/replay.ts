@@ -10,9 +10,9 @@ export async function replayOperation(
   remainingMs: () => number,
 ): Promise<Operation> {
   const now = deps.now ?? Date.now;
-  const held = await deps.store.acquire(operationId, 'replay', leaseFor(now(), remainingMs()));
+  const held = await deps.operations.acquire(operationId, 'replay', leaseFor(now(), remainingMs()));
   if (!held) {
-    const current = await deps.store.get(operationId);
+    const current = await deps.operations.get(operationId);
     if (!current) throw new OperationNotFoundError(operationId);
     throw new OperationNotReplayableError(operationId, current.status);
   }

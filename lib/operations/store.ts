@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -26,15 +25,6 @@ export interface DueOperation {
   readonly dueAt: number;
 }
 
-/** What the ordering guard of one delivery-order key knows of the last event delivered for it. */
-export interface OrderHistory {
-  /** `occurred_at` of that event, epoch ms; 0 when none was delivered (or the record expired). */
-  readonly lastOccurredAt: number;
-  readonly lastStatus: string | undefined;
-  /** The operation that delivered it. */
-  readonly operationId: string | undefined;
-}
-
 /** How an operation is taken for an attempt: when due (retry, lapsed lease) or by an operator's replay. */
 export type AcquireMode = 'due' | 'replay';
 
@@ -42,14 +32,11 @@ const STORE = 'operations store';
 const dynamo = storeCalls(STORE);
 
 const opKey = (operationId: string) => ({ pk: `op#${operationId}` });
-const BAN_KEY = { pk: 'ban#top' };
-const orderKey = (key: string) => ({ pk: `order#${key}` });
-const dedupeKey = (key: string) => ({ pk: `dedupe#${key}` });
 
 /**
- * The operations table: operation records (idempotency + outbox), the shared rate-limit ban,
- * the ordering guard of delivery orders and the fulfilment dedupe markers.
- * Every write is a single-item conditional write, which behaves alike on DynamoDB and dynalite.
+ * The operation records of the operations table: idempotency and the outbox. The table also holds
+ * the shared ban (`BanStore`), the ordering guards (`OrderGuardStore`) and the dedupe markers
+ * (`DedupeStore`). Every write is a single-item conditional write, alike on DynamoDB and dynalite.
  */
 export class OperationsStore {
   readonly #doc: DynamoDBDocumentClient;
@@ -174,205 +161,6 @@ export class OperationsStore {
     }));
   }
 
-  /** When TOP's rate-limit ban ends (epoch ms); 0 when there is none. Shared by every invocation. */
-  async banUntil(): Promise<number> {
-    const { Item } = await this.#call('read the rate-limit ban', () =>
-      this.#doc.send(new GetCommand({ TableName: this.#table, Key: BAN_KEY })),
-    );
-    return typeof Item?.until === 'number' ? Item.until : 0;
-  }
-
-  /** Extends the shared ban to `until`; a shorter ban never shortens a longer one. */
-  async extendBan(until: number): Promise<void> {
-    await this.#conditional('record a rate-limit ban', async () => {
-      await this.#doc.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...BAN_KEY, until, expires_at: Math.ceil(until / 1000) + 86_400 },
-          ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
-          ExpressionAttributeNames: { '#until': 'until' },
-          ExpressionAttributeValues: { ':until': until },
-        }),
-      );
-    });
-  }
-
-  /**
-   * Holds the ordering guard of each key for `operationId` until `holdUntil` (its lease), so one
-   * event of a delivery order is in flight at a time. Keys are taken in order, and all given back
-   * when one is held by another operation: `undefined` then. Otherwise what each guard knows of
-   * the last event delivered for it.
-   */
-  async holdOrders(
-    keys: readonly string[],
-    operationId: string,
-    holdUntil: number,
-    expiresAt: number,
-  ): Promise<OrderHistory[] | undefined> {
-    const held: string[] = [];
-    const histories: OrderHistory[] = [];
-    for (const key of [...keys].sort()) {
-      const item = await this.#holdOrder(key, operationId, holdUntil, expiresAt);
-      if (!item) {
-        await this.releaseOrders(held, operationId);
-        return undefined;
-      }
-      held.push(key);
-      histories.push(orderHistory(item, this.#nowSeconds()));
-    }
-    return histories;
-  }
-
-  async #holdOrder(key: string, operationId: string, holdUntil: number, expiresAt: number) {
-    try {
-      const { Attributes } = await this.#doc.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: orderKey(key),
-          // A guard past its TTL keeps its old expiry, so its history still reads as gone.
-          UpdateExpression:
-            'SET holder = :me, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
-          ConditionExpression: 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now',
-          ExpressionAttributeValues: {
-            ':me': operationId,
-            ':until': holdUntil,
-            ':expires': expiresAt,
-            ':now': this.#now(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ?? {};
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw new StoreUnavailableError(STORE, 'hold the ordering guard', { cause: error });
-    }
-  }
-
-  /** Gives back the ordering guards `operationId` holds; a guard another operation took is left alone. */
-  async releaseOrders(keys: readonly string[], operationId: string): Promise<void> {
-    for (const key of keys) {
-      await this.#conditional('release the ordering guard', async () => {
-        await this.#doc.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: orderKey(key),
-            UpdateExpression: 'REMOVE holder, holder_until',
-            ConditionExpression: 'holder = :me',
-            ExpressionAttributeValues: { ':me': operationId },
-          }),
-        );
-      });
-    }
-  }
-
-  /**
-   * Records that `operationId` delivered the event of `occurredAt` with `status`, moving each guard
-   * forward (never back), and gives the guards back.
-   */
-  async advanceOrders(
-    keys: readonly string[],
-    event: { readonly occurredAt: number; readonly status: string | undefined },
-    operationId: string,
-    expiresAt: number,
-  ): Promise<void> {
-    for (const key of keys) {
-      const values = {
-        ':at': event.occurredAt,
-        ':status': event.status ?? '',
-        ':me': operationId,
-        ':expires': expiresAt,
-        ':nowSeconds': this.#nowSeconds(),
-      };
-      const history =
-        'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
-      const newer =
-        '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
-      // Usually one write: still the holder, and the newest event so far.
-      const advanced = await this.#conditional('advance the ordering guard', async () => {
-        await this.#doc.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: orderKey(key),
-            UpdateExpression: `${history} REMOVE holder, holder_until`,
-            ConditionExpression: `holder = :me AND ${newer}`,
-            ExpressionAttributeValues: values,
-          }),
-        );
-      });
-      if (advanced) continue;
-      // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
-      await this.#conditional('advance the ordering guard', async () => {
-        await this.#doc.send(
-          new UpdateCommand({
-            TableName: this.#table,
-            Key: orderKey(key),
-            UpdateExpression: history,
-            ConditionExpression: newer,
-            ExpressionAttributeValues: values,
-          }),
-        );
-      });
-      await this.releaseOrders([key], operationId);
-    }
-  }
-
-  /**
-   * Makes `operationId` the one operation that may send the fact `key`.
-   * Returns the holder: `operationId` itself when it got (or already had) the marker.
-   */
-  async holdFact(key: string, operationId: string, expiresAt: number): Promise<string> {
-    // A marker released between our write and our read is tried again; a few rounds settle it.
-    for (let round = 0; round < 3; round++) {
-      const held = await this.#conditional('claim a fulfilment', async () => {
-        await this.#doc.send(
-          new PutCommand({
-            TableName: this.#table,
-            Item: { ...dedupeKey(key), operation_id: operationId, expires_at: expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk) OR operation_id = :me OR expires_at < :nowSeconds',
-            ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': this.#nowSeconds() },
-          }),
-        );
-      });
-      if (held) return operationId;
-      const { Item } = await this.#call('read a fulfilment claim', () =>
-        this.#doc.send(new GetCommand({ TableName: this.#table, Key: dedupeKey(key), ConsistentRead: true })),
-      );
-      if (typeof Item?.operation_id === 'string') return Item.operation_id;
-    }
-    throw new StoreUnavailableError(STORE, 'claim a fulfilment', {
-      cause: new Error('the marker kept changing hands'),
-    });
-  }
-
-  /** Moves the fact `key` from `from` (which can no longer send it) to `to`; `false` if it moved meanwhile. */
-  takeFact(key: string, from: string, to: string, expiresAt: number): Promise<boolean> {
-    return this.#conditional('take over a fulfilment', async () => {
-      await this.#doc.send(
-        new PutCommand({
-          TableName: this.#table,
-          Item: { ...dedupeKey(key), operation_id: to, expires_at: expiresAt },
-          ConditionExpression: 'operation_id = :from',
-          ExpressionAttributeValues: { ':from': from },
-        }),
-      );
-    });
-  }
-
-  /** Lets another operation send the fact again (ours will not). */
-  async releaseFact(key: string, operationId: string): Promise<void> {
-    await this.#conditional('release a fulfilment', async () => {
-      await this.#doc.send(
-        new DeleteCommand({
-          TableName: this.#table,
-          Key: dedupeKey(key),
-          ConditionExpression: 'operation_id = :me',
-          ExpressionAttributeValues: { ':me': operationId },
-        }),
-      );
-    });
-  }
-
   #nowSeconds(): number {
     return Math.floor(this.#now() / 1000);
   }
@@ -412,17 +200,4 @@ function toItem(operation: Operation): Record<string, unknown> {
 function fromItem(item: Record<string, unknown>): Operation {
   const { pk: _pk, due_shard: _shard, due_at: _due, ...operation } = item;
   return operation as unknown as Operation;
-}
-
-function orderHistory(item: Record<string, unknown>, nowSeconds: number): OrderHistory {
-  const expired = typeof item.expires_at === 'number' && item.expires_at < nowSeconds;
-  if (expired || typeof item.last_occurred_at !== 'number') {
-    return { lastOccurredAt: 0, lastStatus: undefined, operationId: undefined };
-  }
-  return {
-    lastOccurredAt: item.last_occurred_at,
-    lastStatus:
-      typeof item.last_status === 'string' && item.last_status !== '' ? item.last_status : undefined,
-    operationId: typeof item.operation_id === 'string' ? item.operation_id : undefined,
-  };
 }

@@ -39,19 +39,19 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
   let skipped = 0;
   let failed = 0;
   let authErrors = 0;
-  if ((await deps.store.banUntil()) > now())
+  if ((await deps.ban.until()) > now())
     return { banned: true, attempted, skipped, failed, outcomes, authErrors };
 
   let rateLimited = false;
   const hasTime = () => remainingMs() > STOP_RESERVE_MS + deps.topDeadlineMs && !rateLimited;
   for (let page = 0; page < MAX_PAGES && hasTime(); page++) {
-    const due = await deps.store.due(deps.batchSize);
+    const due = await deps.operations.due(deps.batchSize);
     if (due.length === 0) break;
     let takenThisPage = 0;
     const queue = [...due];
     const worker = async () => {
       for (let next = queue.shift(); next && hasTime(); next = queue.shift()) {
-        const held = await deps.store.acquire(next.operationId, 'due', leaseFor(now(), remainingMs()));
+        const held = await deps.operations.acquire(next.operationId, 'due', leaseFor(now(), remainingMs()));
         if (!held) {
           skipped++;
           continue;

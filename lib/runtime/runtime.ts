@@ -7,7 +7,10 @@ import { secretsManagerSource } from '#lib/credentials/secrets-manager.ts';
 import { staticSecretSource } from '#lib/credentials/source.ts';
 import { TopCredentialsProvider } from '#lib/credentials/top-credentials.ts';
 import { createLogger, createMetrics } from '#lib/observability/telemetry.ts';
+import { BanStore } from '#lib/operations/ban-store.ts';
+import { DedupeStore } from '#lib/operations/dedupe-store.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
+import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
 import { TopClient } from '#lib/top/client.ts';
 import { WebhookSecretsProvider } from '#lib/webhooks/secrets-provider.ts';
@@ -70,10 +73,14 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     overrides.dynamodb ??
     new DynamoDBClient(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {});
 
+  const table = { client: dynamodb, tableName: config.operationsTable, now };
   return {
     config,
     now,
-    store: new OperationsStore({ client: dynamodb, tableName: config.operationsTable, now }),
+    operations: new OperationsStore(table),
+    ban: new BanStore(table),
+    orderGuards: new OrderGuardStore(table),
+    dedupe: new DedupeStore(table),
     top: new TopClient({
       gatewayUrl: config.topGatewayUrl,
       aeGatewayUrl: config.aeGatewayUrl,

@@ -1,5 +1,4 @@
-import type { OperationsStore } from '#lib/operations/store.ts';
-import type { BanClock } from './refresh.ts';
+import type { RateLimitBan } from '#lib/operations/ban-store.ts';
 
 // How long this container trusts what it last read of the shared ban.
 const FRESH_MS = 1_000;
@@ -8,19 +7,19 @@ const FRESH_MS = 1_000;
  * TOP's rate-limit ban as one container sees it: a ban met by any of its invocations stops them all
  * at once; one met elsewhere is read from the shared record at most a second late.
  */
-export class ContainerBanClock implements BanClock {
-  readonly #store: Pick<OperationsStore, 'banUntil' | 'extendBan'>;
+export class ContainerBanClock implements RateLimitBan {
+  readonly #shared: RateLimitBan;
   #known = 0;
   #readAt = Number.NEGATIVE_INFINITY;
   #reading: Promise<number> | undefined;
 
-  constructor(store: Pick<OperationsStore, 'banUntil' | 'extendBan'>) {
-    this.#store = store;
+  constructor(shared: RateLimitBan) {
+    this.#shared = shared;
   }
 
   async until(): Promise<number> {
     if (performance.now() - this.#readAt < FRESH_MS) return this.#known;
-    this.#reading ??= this.#store.banUntil().finally(() => {
+    this.#reading ??= this.#shared.until().finally(() => {
       this.#reading = undefined;
     });
     const read = await this.#reading;
@@ -31,6 +30,6 @@ export class ContainerBanClock implements BanClock {
 
   async extend(until: number): Promise<void> {
     this.#known = Math.max(this.#known, until);
-    await this.#store.extendBan(until);
+    await this.#shared.extend(until);
   }
 }

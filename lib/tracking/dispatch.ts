@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { RateLimitBan } from '#lib/operations/ban-store.ts';
 import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
-import type { OperationsStore } from '#lib/operations/store.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import type { RefreshMessage, RefreshQueue } from './ports.ts';
 import type { RefreshSchedule } from './schedule.ts';
@@ -8,7 +8,8 @@ import type { TrackingStore } from './store.ts';
 
 export interface DispatchDeps {
   readonly tracking: TrackingStore;
-  readonly operations: OperationsStore;
+  /** TOP's rate-limit ban, shared with the webhook flows: nothing is dispatched while it lasts. */
+  readonly ban: RateLimitBan;
   readonly credentials: CredentialsSource;
   readonly queue: RefreshQueue;
   readonly schedule: RefreshSchedule;
@@ -42,7 +43,7 @@ export async function dispatchDueOrders(
 ): Promise<DispatchReport> {
   const now = deps.now ?? Date.now;
   const resumed = await resumeParkedOrders(deps);
-  if ((await deps.operations.banUntil()) > now()) return { banned: true, dispatched: 0, skipped: 0, resumed };
+  if ((await deps.ban.until()) > now()) return { banned: true, dispatched: 0, skipped: 0, resumed };
 
   let dispatched = 0;
   let skipped = 0;

@@ -1,7 +1,7 @@
 import { UnknownSellerError } from '#lib/credentials/errors.ts';
 import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
+import type { RateLimitBan } from '#lib/operations/ban-store.ts';
 import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
-import type { OperationsStore } from '#lib/operations/store.ts';
 import {
   type FindOrderResponse,
   queryLogisticsOrder,
@@ -18,8 +18,6 @@ import type { TrackingStore } from './store.ts';
 
 export interface RefreshDeps {
   readonly tracking: TrackingStore;
-  /** Holds the rate-limit ban shared with the webhook flows. */
-  readonly operations: OperationsStore;
   readonly top: TopClient;
   readonly credentials: CredentialsSource;
   readonly events: StatusEventPublisher;
@@ -42,12 +40,6 @@ export type RefreshOutcome =
   | 'parked'
   | 'skipped';
 
-/** Knows when TOP's ban ends; a worker reads it once per batch and learns of new bans as they come. */
-export interface BanClock {
-  until(): Promise<number>;
-  extend(until: number): Promise<void>;
-}
-
 /**
  * Refreshes one dispatched order: queries TOP, keeps the full snapshot, records and publishes a
  * status change, and schedules the next refresh. Nothing here drops an order: every failure
@@ -56,7 +48,11 @@ export interface BanClock {
 export async function refreshOrder(
   deps: RefreshDeps,
   message: RefreshMessage,
-  options: { readonly deadlineMs: number; readonly ban: BanClock; readonly pacer?: CallPacer | undefined },
+  options: {
+    readonly deadlineMs: number;
+    readonly ban: RateLimitBan;
+    readonly pacer?: CallPacer | undefined;
+  },
 ): Promise<RefreshOutcome> {
   const now = deps.now ?? Date.now;
   const order = await deps.tracking.get(message.logistics_order_id);

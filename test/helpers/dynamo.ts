@@ -1,4 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BanStore } from '#lib/operations/ban-store.ts';
+import { DedupeStore } from '#lib/operations/dedupe-store.ts';
+import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
 import { startLocalDynamo } from '#local/dynamo.ts';
@@ -39,9 +42,13 @@ export async function startTestDynamo(): Promise<TestDynamo> {
 /** A store over a fresh table, with an adjustable clock. */
 export async function testStore(dynamo: TestDynamo, clock: { now: number } = { now: Date.now() }) {
   const tableName = await dynamo.createOperationsTable();
+  const options = { client: dynamo.client, tableName, now: () => clock.now };
   return {
     tableName,
     clock,
-    store: new OperationsStore({ client: dynamo.client, tableName, now: () => clock.now }),
+    store: new OperationsStore(options),
+    ban: new BanStore(options),
+    orderGuards: new OrderGuardStore(options),
+    dedupe: new DedupeStore(options),
   };
 }

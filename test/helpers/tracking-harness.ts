@@ -73,7 +73,6 @@ export async function trackingHarness(
   const events = await openEventLog();
   const worker = refreshWorkerHandler({
     ...runtime,
-    operations: runtime.store,
     events: events.publisher,
     schedule: tracking.schedule,
     concurrency: tracking.concurrency,
@@ -88,7 +87,6 @@ export async function trackingHarness(
   const dispatcherFor = (refreshQueue: RefreshQueue) =>
     dispatcherHandler({
       ...runtime,
-      operations: runtime.store,
       queue: refreshQueue,
       schedule: tracking.schedule,
       pageSize: tracking.pageSize,

@@ -144,7 +144,7 @@ describe('retrying what TOP could not take', () => {
       },
       lease_expires_at: stack.clock.now + 10_000,
     });
-    await stack.runtime.store.create(crashed);
+    await stack.runtime.operations.create(crashed);
     expect((await stack.sweep()).attempted).toBe(0);
     stack.clock.now += 10_001;
     expect(await stack.sweep()).toMatchObject({ attempted: 1, outcomes: { SUCCEEDED: 1 } });
@@ -171,12 +171,12 @@ describe('retrying what TOP could not take', () => {
       },
       lease_expires_at: stack.clock.now - 1,
     });
-    await stack.runtime.store.create(wedged);
-    await stack.runtime.store.create(healthy);
+    await stack.runtime.operations.create(wedged);
+    await stack.runtime.operations.create(healthy);
 
     const report = await stack.sweep();
     expect(report).toMatchObject({ attempted: 2, outcomes: { DEAD: 1, SUCCEEDED: 1 } });
-    const dead = await stack.runtime.store.get(wedged.operation_id);
+    const dead = await stack.runtime.operations.get(wedged.operation_id);
     expect(dead).toMatchObject({ status: 'DEAD', attempts: 0 });
     expect(dead?.last_error).toMatchObject({ kind: 'internal' });
     expect(dead?.last_error?.message).toMatch(/ValidationException/);
@@ -206,7 +206,7 @@ describe('retrying what TOP could not take', () => {
     );
     const own = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb: client } });
     for (const ticket of ['T-FLAKY-ORDER', 'T-STEADY-ORDER']) {
-      await own.runtime.store.create(
+      await own.runtime.operations.create(
         claimedOperation(own.clock.now, {
           flow: 'wms-delivery',
           request: {
@@ -250,7 +250,7 @@ describe('retrying what TOP could not take', () => {
       request: { method: 'tmall.ovs.delivery.order.info.send', params: body.delivery_order },
       lease_expires_at: stack.clock.now + 10_000,
     });
-    await stack.runtime.store.create(crashed);
+    await stack.runtime.operations.create(crashed);
     const whileHeld = await stack.deliverWms(body, { id: 'msg_takeover' });
     expect(whileHeld.status).toBe(409);
     expect(Number(whileHeld.headers['retry-after'])).toBeGreaterThanOrEqual(9);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LeaseLostError } from '#lib/operations/errors.ts';
-import type { OrderHistory } from '#lib/operations/store.ts';
 import { startTestDynamo, type TestDynamo, testStore } from '#test/helpers/dynamo.ts';
 import { claimedOperation } from '#test/helpers/operations.ts';
 
@@ -146,70 +145,6 @@ describe('OperationsStore against dynalite', () => {
         late.operation_id,
       ]);
       expect(await store.due(1)).toHaveLength(1);
-    });
-  });
-
-  describe('the shared rate-limit ban', () => {
-    it('only ever grows', async () => {
-      const { store, clock } = await testStore(dynamo);
-      expect(await store.banUntil()).toBe(0);
-      await store.extendBan(clock.now + 5_000);
-      await store.extendBan(clock.now + 1_000);
-      expect(await store.banUntil()).toBe(clock.now + 5_000);
-      await store.extendBan(clock.now + 9_000);
-      expect(await store.banUntil()).toBe(clock.now + 9_000);
-    });
-  });
-
-  describe('the ordering guard', () => {
-    const FAR = 9_999_999_999;
-    const last = (histories: readonly OrderHistory[] | undefined) =>
-      histories?.map((history) => history.lastOccurredAt);
-
-    it('keeps the newest delivered event of each key and never moves back', async () => {
-      const { store, clock } = await testStore(dynamo);
-      const until = clock.now + 10_000;
-      const both = ['wms#ticket#T1', 'wms#platform#P1'];
-      expect(last(await store.holdOrders(both, 'op_a', until, FAR))).toEqual([0, 0]);
-      await store.advanceOrders(both, { occurredAt: 2_000, status: 'PACK_FINISH' }, 'op_a', FAR);
-      expect(await store.holdOrders(['wms#ticket#T1'], 'op_b', until, FAR)).toEqual([
-        { lastOccurredAt: 2_000, lastStatus: 'PACK_FINISH', operationId: 'op_a' },
-      ]);
-      await store.advanceOrders(['wms#ticket#T1'], { occurredAt: 1_000, status: 'PACKAGING' }, 'op_b', FAR);
-      expect(last(await store.holdOrders(both, 'op_c', until, FAR))).toEqual([2_000, 2_000]);
-      await store.advanceOrders(['wms#platform#P1'], { occurredAt: 3_000, status: 'X' }, 'op_c', FAR);
-      await store.releaseOrders(both, 'op_c');
-      expect(last(await store.holdOrders(both, 'op_d', until, FAR))).toEqual([3_000, 2_000]);
-    });
-
-    it('lets one operation hold a delivery order at a time, until it gives it back or its hold lapses', async () => {
-      const { store, clock } = await testStore(dynamo);
-      const keys = ['wms#ticket#T2', 'wms#platform#P2'];
-      expect(await store.holdOrders(keys, 'op_a', clock.now + 1_000, FAR)).toHaveLength(2);
-      expect(await store.holdOrders(['wms#platform#P2'], 'op_b', clock.now + 1_000, FAR)).toBeUndefined();
-      // The one key op_b could take is given back when the other is held.
-      expect(
-        await store.holdOrders(['wms#ticket#T9', 'wms#ticket#T2'], 'op_b', clock.now + 1_000, FAR),
-      ).toBeUndefined();
-      expect(await store.holdOrders(['wms#ticket#T9'], 'op_c', clock.now + 1_000, FAR)).toHaveLength(1);
-      await store.releaseOrders(keys, 'op_a');
-      expect(await store.holdOrders(keys, 'op_b', clock.now + 1_000, FAR)).toHaveLength(2);
-      clock.now += 1_001;
-      expect(await store.holdOrders(keys, 'op_d', clock.now + 1_000, FAR)).toHaveLength(2);
-    });
-  });
-
-  describe('fulfilment dedupe markers', () => {
-    it('gives a fact to one operation until it releases it', async () => {
-      const { store } = await testStore(dynamo);
-      const expires = 9_999_999_999;
-      expect(await store.holdFact('fact-1', 'op_a', expires)).toBe('op_a');
-      expect(await store.holdFact('fact-1', 'op_a', expires)).toBe('op_a');
-      expect(await store.holdFact('fact-1', 'op_b', expires)).toBe('op_a');
-      await store.releaseFact('fact-1', 'op_b');
-      expect(await store.holdFact('fact-1', 'op_b', expires)).toBe('op_a');
-      await store.releaseFact('fact-1', 'op_a');
-      expect(await store.holdFact('fact-1', 'op_b', expires)).toBe('op_b');
     });
   });
 });

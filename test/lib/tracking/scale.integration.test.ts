@@ -37,7 +37,7 @@ describe('the refresh at scale', () => {
       expect(parts.sim.stats().calls - callsBefore).toBe(ORDERS);
       expect(parts.sim.ledger).toHaveLength(ORDERS);
       expect(new Set(parts.sim.ledger.map((entry) => entry.params.logistics_order_id)).size).toBe(ORDERS);
-      expect(await stack.runtime.store.banUntil()).toBe(0);
+      expect(await stack.runtime.ban.until()).toBe(0);
       const views = await Promise.all(ids.slice(0, 20).map((id) => stack.view(id)));
       for (const view of views) expect(view.body.status).toBe('1');
       expect(stack.queue.stats()).toMatchObject({ deadLettered: 0 });

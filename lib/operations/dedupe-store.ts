@@ -1,0 +1,95 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
+import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
+import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
+
+const dynamo = storeCalls(OPERATIONS_STORE);
+// A marker released between our write and our read is tried again; a few rounds settle it.
+const HOLD_ROUNDS = 3;
+
+/**
+ * The dedupe markers of the operations table: which operation may send a fact (a fulfilment of one
+ * order and tracking number), so two deliveries of one fact under different ids send it once.
+ */
+export class DedupeStore {
+  readonly #doc;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: OperationsTableOptions) {
+    this.#doc = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Makes `operationId` the one operation that may send the fact `key`. Returns the holder:
+   * `operationId` itself when it got (or already had) the marker. One write, which brings back the
+   * marker it met; a read only where the store does not (the local DynamoDB).
+   */
+  async hold(key: string, operationId: string, expiresAt: number): Promise<string> {
+    for (let round = 0; round < HOLD_ROUNDS; round++) {
+      let met: Record<string, unknown> | undefined;
+      try {
+        await this.#doc.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: { ...itemKey.dedupe(key), operation_id: operationId, expires_at: expiresAt },
+            ConditionExpression: 'attribute_not_exists(pk) OR operation_id = :me OR expires_at < :nowSeconds',
+            ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': Math.floor(this.#now() / 1000) },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return operationId;
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw new StoreUnavailableError(OPERATIONS_STORE, 'claim a fulfilment', { cause: error });
+        }
+        met = itemOfFailedCondition(error) ?? (await this.#read(key));
+      }
+      if (typeof met?.operation_id === 'string') return met.operation_id;
+    }
+    throw new StoreUnavailableError(OPERATIONS_STORE, 'claim a fulfilment', {
+      cause: new Error('the marker kept changing hands'),
+    });
+  }
+
+  /** Moves the fact `key` from `from` (which can no longer send it) to `to`; `false` if it moved meanwhile. */
+  take(key: string, from: string, to: string, expiresAt: number): Promise<boolean> {
+    return dynamo.conditional('take over a fulfilment', () =>
+      this.#doc.send(
+        new PutCommand({
+          TableName: this.#table,
+          Item: { ...itemKey.dedupe(key), operation_id: to, expires_at: expiresAt },
+          ConditionExpression: 'operation_id = :from',
+          ExpressionAttributeValues: { ':from': from },
+        }),
+      ),
+    );
+  }
+
+  /** Lets another operation send the fact again (ours will not). */
+  async release(key: string, operationId: string): Promise<void> {
+    await dynamo.conditional('release a fulfilment', () =>
+      this.#doc.send(
+        new DeleteCommand({
+          TableName: this.#table,
+          Key: itemKey.dedupe(key),
+          ConditionExpression: 'operation_id = :me',
+          ExpressionAttributeValues: { ':me': operationId },
+        }),
+      ),
+    );
+  }
+
+  async #read(key: string): Promise<Record<string, unknown> | undefined> {
+    const { Item } = await dynamo.call('read a fulfilment claim', () =>
+      this.#doc.send(
+        new GetCommand({ TableName: this.#table, Key: itemKey.dedupe(key), ConsistentRead: true }),
+      ),
+    );
+    return Item;
+  }
+}

@@ -1,0 +1,165 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
+import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
+
+/** What the ordering guard of one delivery-order key knows of the last event delivered for it. */
+export interface OrderHistory {
+  /** `occurred_at` of that event, epoch ms; 0 when none was delivered (or the record expired). */
+  readonly lastOccurredAt: number;
+  readonly lastStatus: string | undefined;
+  /** The operation that delivered it. */
+  readonly operationId: string | undefined;
+}
+
+const dynamo = storeCalls(OPERATIONS_STORE);
+
+/**
+ * The ordering guards of delivery orders, items of the operations table: which operation holds a
+ * delivery order's key now, and the last event delivered for it.
+ */
+export class OrderGuardStore {
+  readonly #doc;
+  readonly #table: string;
+  readonly #now: () => number;
+
+  constructor(options: OperationsTableOptions) {
+    this.#doc = documentClient(options.client);
+    this.#table = options.tableName;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /**
+   * Holds the ordering guard of each key for `operationId` until `holdUntil` (its lease), so one
+   * event of a delivery order is in flight at a time. Keys are taken in order, and all given back
+   * when one is held by another operation: `undefined` then. Otherwise what each guard knows of
+   * the last event delivered for it.
+   */
+  async hold(
+    keys: readonly string[],
+    operationId: string,
+    holdUntil: number,
+    expiresAt: number,
+  ): Promise<OrderHistory[] | undefined> {
+    const held: string[] = [];
+    const histories: OrderHistory[] = [];
+    for (const key of [...keys].sort()) {
+      const item = await this.#holdOne(key, operationId, holdUntil, expiresAt);
+      if (!item) {
+        await this.release(held, operationId);
+        return undefined;
+      }
+      held.push(key);
+      histories.push(orderHistory(item, Math.floor(this.#now() / 1000)));
+    }
+    return histories;
+  }
+
+  async #holdOne(key: string, operationId: string, holdUntil: number, expiresAt: number) {
+    try {
+      const { Attributes } = await this.#doc.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: itemKey.orderGuard(key),
+          // A guard past its TTL keeps its old expiry, so its history still reads as gone.
+          UpdateExpression:
+            'SET holder = :me, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
+          ConditionExpression: 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now',
+          ExpressionAttributeValues: {
+            ':me': operationId,
+            ':until': holdUntil,
+            ':expires': expiresAt,
+            ':now': this.#now(),
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ?? {};
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw new StoreUnavailableError(OPERATIONS_STORE, 'hold the ordering guard', { cause: error });
+    }
+  }
+
+  /** Gives back the ordering guards `operationId` holds; a guard another operation took is left alone. */
+  async release(keys: readonly string[], operationId: string): Promise<void> {
+    for (const key of keys) {
+      await dynamo.conditional('release the ordering guard', async () => {
+        await this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: itemKey.orderGuard(key),
+            UpdateExpression: 'REMOVE holder, holder_until',
+            ConditionExpression: 'holder = :me',
+            ExpressionAttributeValues: { ':me': operationId },
+          }),
+        );
+      });
+    }
+  }
+
+  /**
+   * Records that `operationId` delivered the event of `occurredAt` with `status`, moving each guard
+   * forward (never back), and gives the guards back.
+   */
+  async advance(
+    keys: readonly string[],
+    event: { readonly occurredAt: number; readonly status: string | undefined },
+    operationId: string,
+    expiresAt: number,
+  ): Promise<void> {
+    for (const key of keys) {
+      const values = {
+        ':at': event.occurredAt,
+        ':status': event.status ?? '',
+        ':me': operationId,
+        ':expires': expiresAt,
+        ':nowSeconds': Math.floor(this.#now() / 1000),
+      };
+      const history =
+        'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
+      const newer =
+        '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
+      // Usually one write: still the holder, and the newest event so far.
+      const advanced = await dynamo.conditional('advance the ordering guard', async () => {
+        await this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: itemKey.orderGuard(key),
+            UpdateExpression: `${history} REMOVE holder, holder_until`,
+            ConditionExpression: `holder = :me AND ${newer}`,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      });
+      if (advanced) continue;
+      // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
+      await dynamo.conditional('advance the ordering guard', async () => {
+        await this.#doc.send(
+          new UpdateCommand({
+            TableName: this.#table,
+            Key: itemKey.orderGuard(key),
+            UpdateExpression: history,
+            ConditionExpression: newer,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      });
+      await this.release([key], operationId);
+    }
+  }
+}
+
+function orderHistory(item: Record<string, unknown>, nowSeconds: number): OrderHistory {
+  const expired = typeof item.expires_at === 'number' && item.expires_at < nowSeconds;
+  if (expired || typeof item.last_occurred_at !== 'number') {
+    return { lastOccurredAt: 0, lastStatus: undefined, operationId: undefined };
+  }
+  return {
+    lastOccurredAt: item.last_occurred_at,
+    lastStatus:
+      typeof item.last_status === 'string' && item.last_status !== '' ? item.last_status : undefined,
+    operationId: typeof item.operation_id === 'string' ? item.operation_id : undefined,
+  };
+}
