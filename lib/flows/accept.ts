@@ -99,7 +99,8 @@ export async function acceptWebhook(
 }
 
 /**
- * Claims a new operation with one conditional write. A record already under the key is replayed
+ * Claims a new operation with one conditional write, which brings back a record already under the
+ * key (one request either way, on DynamoDB). That record is replayed
  * when settled, refused when its body differs, taken over when its lease has lapsed, and otherwise
  * in flight (409).
  */
@@ -107,9 +108,10 @@ async function claim(
   deps: AcceptDeps,
   operation: Operation,
 ): Promise<{ readonly held: Operation; readonly replay?: never } | { readonly replay: Operation }> {
-  if (await deps.operations.create(operation)) return { held: operation };
+  const created = await deps.operations.create(operation);
+  if (created.created) return { held: operation };
   const { operation_id: operationId, created_at: at } = operation;
-  const existing = await deps.operations.get(operationId);
+  const { existing } = created;
   if (!existing) throw new OperationInFlightError(operationId, 1_000);
   if (existing.payload_hash !== operation.payload_hash) throw new IdempotencyKeyReusedError(operationId);
   if (existing.status !== 'IN_PROGRESS') return { replay: existing };

@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -8,16 +8,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
+import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
 import { LeaseLostError, OperationTooLargeError } from './errors.ts';
 import { isOperationId } from './identity.ts';
+import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
 import type { Operation } from './operation.ts';
+import { operationFromItem, operationToItem } from './operation-item.ts';
 import { DUE_INDEX, DUE_SHARD, dueBy, indexTime } from './table.ts';
-
-export interface OperationsStoreOptions {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly now?: () => number;
-}
 
 /** A due operation as the sparse index lists it. */
 export interface DueOperation {
@@ -25,13 +22,15 @@ export interface DueOperation {
   readonly dueAt: number;
 }
 
+/** What {@link OperationsStore.create} did: wrote the operation, or met a live one under its id. */
+export type CreateResult =
+  | { readonly created: true }
+  | { readonly created: false; readonly existing: Operation | undefined };
+
 /** How an operation is taken for an attempt: when due (retry, lapsed lease) or by an operator's replay. */
 export type AcquireMode = 'due' | 'replay';
 
-const STORE = 'operations store';
-const dynamo = storeCalls(STORE);
-
-const opKey = (operationId: string) => ({ pk: `op#${operationId}` });
+const dynamo = storeCalls(OPERATIONS_STORE);
 
 /**
  * The operation records of the operations table: idempotency and the outbox. The table also holds
@@ -43,19 +42,23 @@ export class OperationsStore {
   readonly #table: string;
   readonly #now: () => number;
 
-  constructor(options: OperationsStoreOptions) {
+  constructor(options: OperationsTableOptions) {
     this.#doc = documentClient(options.client);
     this.#table = options.tableName;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Writes a new operation; `false` when a live record already holds the id. */
-  async create(operation: Operation): Promise<boolean> {
-    return this.#conditional('create an operation', async () => {
-      const item = toItem(operation);
-      if (itemSize(item) > MAX_ITEM_BYTES) {
-        throw new OperationTooLargeError({ cause: new Error(`item of about ${itemSize(item)} bytes`) });
-      }
+  /**
+   * Writes a new operation, or tells what holds its id: one conditional write, which on DynamoDB
+   * brings back the live record it met (`ALL_OLD`); read once more only where the store does not
+   * (the local DynamoDB). `existing` is `undefined` when that record has gone meanwhile.
+   */
+  async create(operation: Operation): Promise<CreateResult> {
+    const item = operationToItem(operation);
+    if (itemSize(item) > MAX_ITEM_BYTES) {
+      throw new OperationTooLargeError({ cause: new Error(`item of about ${itemSize(item)} bytes`) });
+    }
+    try {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
@@ -63,9 +66,20 @@ export class OperationsStore {
           // A record past its TTL may linger until DynamoDB deletes it: it no longer counts.
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
           ExpressionAttributeValues: { ':nowSeconds': this.#nowSeconds() },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-    });
+      return { created: true };
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) {
+        throw new StoreUnavailableError(OPERATIONS_STORE, 'create an operation', { cause: error });
+      }
+      const met = itemOfFailedCondition(error);
+      return {
+        created: false,
+        existing: met ? operationFromItem(met) : await this.get(operation.operation_id),
+      };
+    }
   }
 
   /** The operation, or `undefined`; an id that cannot exist is not looked up (it may not fit a key). */
@@ -73,11 +87,11 @@ export class OperationsStore {
     if (!isOperationId(operationId)) return undefined;
     const { Item } = await this.#call('read an operation', () =>
       this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: opKey(operationId), ConsistentRead: true }),
+        new GetCommand({ TableName: this.#table, Key: itemKey.operation(operationId), ConsistentRead: true }),
       ),
     );
     if (!Item || (Item.expires_at as number) < this.#nowSeconds()) return undefined;
-    return fromItem(Item);
+    return operationFromItem(Item);
   }
 
   /**
@@ -96,7 +110,7 @@ export class OperationsStore {
       const { Attributes } = await this.#doc.send(
         new UpdateCommand({
           TableName: this.#table,
-          Key: opKey(operationId),
+          Key: itemKey.operation(operationId),
           UpdateExpression: `SET #status = :inProgress, lease_token = :token, lease_expires_at = :expires,
             due_shard = :shard, due_at = :dueAt, updated_at = :now${replay ? ', attempts = :zero, budget_started_at = :now' : ''}
             REMOVE next_attempt_at`,
@@ -108,7 +122,7 @@ export class OperationsStore {
             ':inProgress': 'IN_PROGRESS',
             ':token': lease.token,
             ':expires': lease.expiresAt,
-            ':dueAt': indexTime(lease.expiresAt, `op#${operationId}`),
+            ':dueAt': indexTime(lease.expiresAt, itemKey.operation(operationId).pk),
             ':shard': DUE_SHARD,
             ':now': now,
             ...(replay
@@ -118,10 +132,10 @@ export class OperationsStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return Attributes ? fromItem(Attributes) : undefined;
+      return Attributes ? operationFromItem(Attributes) : undefined;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw new StoreUnavailableError(STORE, 'take an operation', { cause: error });
+      throw new StoreUnavailableError(OPERATIONS_STORE, 'take an operation', { cause: error });
     }
   }
 
@@ -131,7 +145,7 @@ export class OperationsStore {
       await this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: toItem(operation),
+          Item: operationToItem(operation),
           ConditionExpression: 'lease_token = :token AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':token': leaseToken, ':inProgress': 'IN_PROGRESS' },
@@ -179,25 +193,3 @@ const MAX_ITEM_BYTES = 380 * 1024;
 
 /** The item's size as DynamoDB counts it, near enough: names and values in UTF-8. */
 const itemSize = (item: Record<string, unknown>): number => Buffer.byteLength(JSON.stringify(item));
-
-/** The stored item: the operation, its key, and its place in the due index when it has one. */
-function toItem(operation: Operation): Record<string, unknown> {
-  const dueAt =
-    operation.status === 'PENDING_RETRY'
-      ? operation.next_attempt_at
-      : operation.status === 'IN_PROGRESS'
-        ? operation.lease_expires_at
-        : undefined;
-  return {
-    ...opKey(operation.operation_id),
-    ...operation,
-    ...(dueAt === undefined
-      ? {}
-      : { due_shard: DUE_SHARD, due_at: indexTime(dueAt, opKey(operation.operation_id).pk) }),
-  };
-}
-
-function fromItem(item: Record<string, unknown>): Operation {
-  const { pk: _pk, due_shard: _shard, due_at: _due, ...operation } = item;
-  return operation as unknown as Operation;
-}

@@ -1,0 +1,93 @@
+import * as z from 'zod';
+import { OperationsError } from './errors.ts';
+import { itemKey } from './keys.ts';
+import { FLOWS, OPERATION_STATUSES, type Operation } from './operation.ts';
+import { DUE_SHARD, indexTime } from './table.ts';
+
+const text = z.string();
+const time = z.number();
+
+// What an operation item must hold to be read back; the key and index attributes are dropped.
+const OperationItem = z.object({
+  operation_id: text.min(1),
+  flow: z.enum(FLOWS),
+  webhook_id: text,
+  payload_hash: text,
+  status: z.enum(OPERATION_STATUSES),
+  attempts: z.number().int().nonnegative(),
+  created_at: time,
+  updated_at: time,
+  budget_started_at: time,
+  next_attempt_at: time.optional(),
+  lease_token: text.optional(),
+  lease_expires_at: time.optional(),
+  request: z.object({
+    method: text,
+    seller_id: text.optional(),
+    params: z.record(z.string(), z.unknown()),
+  }),
+  guards: z.object({
+    order_keys: z.array(text).optional(),
+    occurred_at: time.optional(),
+    order_status: text.optional(),
+    dedupe_key: text.optional(),
+  }),
+  top_request_id: text.optional(),
+  result: z.unknown().optional(),
+  last_error: z
+    .object({
+      kind: z.enum(['transient', 'rate_limited', 'auth', 'permanent', 'internal']),
+      message: text,
+      code: z.union([z.number(), text]).optional(),
+      sub_code: text.optional(),
+      sub_msg: text.optional(),
+      top_request_id: text.optional(),
+    })
+    .optional(),
+  duplicate_of: text.optional(),
+  outcome_unknown: z.boolean().optional(),
+  reconciled: z.boolean().optional(),
+  expires_at: time,
+});
+
+/**
+ * An operation item that is not one this code wrote (a status it does not know, a field missing or of
+ * another type): refused rather than acted on. Names the fields, never their values.
+ */
+export class CorruptOperationError extends OperationsError {
+  readonly status = 500;
+  readonly slug = 'internal';
+  readonly title = 'Internal Server Error';
+  readonly outcome = 'error';
+  override readonly logLevel = 'error';
+  readonly fields: readonly string[];
+  constructor(fields: readonly string[]) {
+    super(`an operation item does not read as an operation: ${fields.join(', ')}`);
+    this.fields = fields;
+  }
+}
+
+/** The stored item: the operation, its key, and its place in the due index when it has one. */
+export function operationToItem(operation: Operation): Record<string, unknown> {
+  const key = itemKey.operation(operation.operation_id);
+  const dueAt =
+    operation.status === 'PENDING_RETRY'
+      ? operation.next_attempt_at
+      : operation.status === 'IN_PROGRESS'
+        ? operation.lease_expires_at
+        : undefined;
+  return {
+    ...key,
+    ...operation,
+    ...(dueAt === undefined ? {} : { due_shard: DUE_SHARD, due_at: indexTime(dueAt, key.pk) }),
+  };
+}
+
+/** The operation an item holds, checked field by field. Throws {@link CorruptOperationError}. */
+export function operationFromItem(item: Record<string, unknown>): Operation {
+  const parsed = OperationItem.safeParse(item);
+  if (!parsed.success) {
+    throw new CorruptOperationError(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'));
+  }
+  return parsed.data;
+}
