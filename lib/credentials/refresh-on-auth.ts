@@ -1,5 +1,5 @@
-import type { TopCredentials } from '#lib/top/client.ts';
 import { TopAuthError } from '#lib/top/errors.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
 
 /**
  * Makes a TOP call with `credentials`. After an auth error (26/27/44: a session may have been

@@ -1,5 +1,5 @@
-import type { TopCredentials } from '#lib/top/client.ts';
 import type { Platform } from '#lib/top/platform.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { SellerRequiredError, UnknownSellerError } from './errors.ts';
 import { rejectUnknownOptions } from './options.ts';
 import type { SecretSource } from './source.ts';

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { TopCredentials } from '#lib/top/client.ts';
 import { SIGN_METHODS } from '#lib/top/sign.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { SecretFormatError } from './errors.ts';
 
 /**

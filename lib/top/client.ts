@@ -1,22 +1,18 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Dispatcher } from 'undici';
-import { TopError, TopTimeoutError, TopTransportError } from './errors.ts';
-import { encodeParams, type TopParams } from './params.ts';
+import { TopTimeoutError, TopTransportError } from './errors.ts';
+import type { TopParams } from './params.ts';
 import { isProtocol, type Platform, type Protocol, platformOf } from './platform.ts';
 import { readIopResponse, readIopRestResponse, readTopResponse } from './response.ts';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy, retryDelayMs, validateRetryPolicy } from './retry.ts';
-import { IOP_SIGN_METHOD, isSignMethod, type SignMethod, sign, signIop } from './sign.ts';
-import { formatTopTimestamp } from './timestamp.ts';
+import { isSignMethod, type SignMethod } from './sign.ts';
+import {
+  businessFields,
+  iopFields,
+  iopRestFields,
+  type Signing,
+  type TopCredentials,
+  topFields,
+} from './signed-fields.ts';
 import { dispatcherPoster, type FormPoster, gatewayPool } from './transport.ts';
-
-/** An app's keys and, for APIs that act for a seller, that seller's session (access token). */
-export interface TopCredentials {
-  readonly appKey: string;
-  readonly appSecret: string;
-  readonly session?: string | undefined;
-  /** Overrides the client's sign method for this app on TOP; IOP signs with sha256 only. */
-  readonly signMethod?: SignMethod | undefined;
-}
 
 export interface TopClientConfig {
   /** Tmall's TOP gateway, e.g. `https://eco.taobao.com/router/rest`. */
@@ -31,10 +27,8 @@ export interface TopClientConfig {
    * on the TOP gateway at `gatewayUrl`.
    */
   readonly aeProtocol?: Protocol;
-  /** Budget of one call, retries included: connect, headers and body. Default 5000 ms. */
+  /** Budget of one call: connect, headers and body. Default 5000 ms. */
   readonly deadlineMs?: number;
-  /** In-call retries of transient errors; off unless given (`true` = the default policy). */
-  readonly retry?: boolean | Partial<RetryPolicy>;
   /** Default `hmac-sha256`, the official Java SDK's. */
   readonly signMethod?: SignMethod;
   /** Ask for `simplify=true` bodies (no envelope, no list item wrappers). */
@@ -48,22 +42,18 @@ export interface TopClientConfig {
 
 export interface TopCallOptions {
   readonly deadlineMs?: number;
-  readonly retry?: boolean | Partial<RetryPolicy>;
   /** The platform that serves the API; default from its name (`aliexpress.*` or not). */
   readonly platform?: Platform;
 }
 
-/** A successful call: the inner response object and the id TOP gave it. */
+/** A successful call: the inner response object and the id the platform gave it. */
 export interface TopResult {
   readonly body: Record<string, unknown>;
   readonly requestId: string | undefined;
-  readonly attempts: number;
 }
 
-export const DEFAULT_DEADLINE_MS = 5_000;
+const DEFAULT_DEADLINE_MS = 5_000;
 const MAX_DEADLINE_MS = 60_000;
-// A retry is only worth making with at least this much of the deadline left after the wait.
-const MIN_ATTEMPT_MS = 100;
 
 // Failures of the connection itself: nothing of the request can have reached TOP.
 const NOT_SENT_CODES = new Set([
@@ -75,25 +65,11 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-const SYSTEM_PARAMS = new Set([
-  'method',
-  'app_key',
-  'session',
-  'timestamp',
-  'v',
-  'sign_method',
-  'sign',
-  'format',
-  'simplify',
-  'partner_id',
-  'target_app_key',
-]);
 const CONFIG_KEYS = new Set([
   'gatewayUrl',
   'aeGatewayUrl',
   'aeProtocol',
   'deadlineMs',
-  'retry',
   'signMethod',
   'simplify',
   'partnerId',
@@ -134,20 +110,6 @@ interface PreparedCall {
   readonly read: (body: string) => Record<string, unknown>;
 }
 
-/** Business params as form fields; a name that is a system param is refused, not silently overridden. */
-function businessFields(params: TopParams): Record<string, string> {
-  const business = encodeParams(params);
-  const clash = Object.keys(business).find((name) => SYSTEM_PARAMS.has(name));
-  if (clash) throw new TypeError(`Business param "${clash}" clashes with a system param`);
-  return business;
-}
-
-function resolveRetry(retry: boolean | Partial<RetryPolicy> | undefined): RetryPolicy | undefined {
-  if (retry === undefined || retry === false) return undefined;
-  if (retry === true) return DEFAULT_RETRY_POLICY;
-  return validateRetryPolicy({ ...DEFAULT_RETRY_POLICY, ...retry });
-}
-
 /**
  * Calls the platforms' APIs, each over the protocol that serves it: Tmall's on the TOP gateway,
  * AliExpress' on the AliExpress Open Platform (IOP) unless configured otherwise. Signs, posts over a
@@ -158,7 +120,6 @@ export class TopClient {
   readonly aeGatewayUrl: URL | undefined;
   readonly aeProtocol: Protocol;
   readonly deadlineMs: number;
-  readonly #retry: RetryPolicy | undefined;
   readonly #signMethod: SignMethod;
   readonly #simplify: boolean;
   readonly #partnerId: string | undefined;
@@ -179,7 +140,6 @@ export class TopClient {
       throw new TypeError("aeGatewayUrl is required unless aeProtocol is 'top'");
     }
     this.deadlineMs = checkDeadline(config.deadlineMs ?? DEFAULT_DEADLINE_MS, 'deadlineMs');
-    this.#retry = resolveRetry(config.retry);
     const signMethod = config.signMethod ?? 'hmac-sha256';
     if (!isSignMethod(signMethod)) throw new TypeError(`Unknown signMethod: ${String(signMethod)}`);
     this.#signMethod = signMethod;
@@ -198,8 +158,8 @@ export class TopClient {
   }
 
   /**
-   * Calls `method` and returns its inner response object, or throws a {@link TopError}. With a retry
-   * policy, transient failures are retried, never past the deadline.
+   * Calls `method` once and returns its inner response object, or throws a {@link TopError} whose
+   * `kind` and `mayHaveTakenEffect` tell the caller whether and how to try again.
    */
   async call(
     method: string,
@@ -238,20 +198,12 @@ export class TopClient {
 
   async #send(options: TopCallOptions, prepare: () => PreparedCall): Promise<TopResult> {
     const deadlineMs = checkDeadline(options.deadlineMs ?? this.deadlineMs, 'deadlineMs');
-    const retry = options.retry === undefined ? this.#retry : resolveRetry(options.retry);
     const deadlineAt = this.#now() + deadlineMs;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // Signed afresh each attempt: the timestamp is part of the signature.
-        const body = await this.#attempt(prepare(), deadlineAt - this.#now());
-        const requestId = typeof body.request_id === 'string' ? body.request_id : undefined;
-        return { body, requestId, attempts: attempt };
-      } catch (error) {
-        const delay = retry && error instanceof TopError ? retryDelayMs(error, attempt, retry) : undefined;
-        if (delay === undefined || this.#now() + delay + MIN_ATTEMPT_MS > deadlineAt) throw error;
-        await sleep(delay);
-      }
-    }
+    // Signed first: the budget counts from the call, and what is left of it bounds the exchange.
+    const call = prepare();
+    // One attempt: a caller that retries keeps its own record of what may have reached the platform.
+    const body = await this.#attempt(call, deadlineAt - this.#now());
+    return { body, requestId: typeof body.request_id === 'string' ? body.request_id : undefined };
   }
 
   #prepare(
@@ -294,7 +246,8 @@ export class TopClient {
 
   /**
    * The exact fields of one attempt of `method`, signed, over the protocol given (default: the one
-   * that serves it). On IOP, `method` travels in the URL and the rest in the body. For golden wire tests.
+   * that serves it). On IOP, `method` travels in the URL and the rest in the body.
+   * @internal For golden wire tests.
    */
   signedFields(
     method: string,
@@ -302,60 +255,29 @@ export class TopClient {
     credentials: TopCredentials,
     protocol: Protocol = this.protocolFor(platformOf(method)),
   ): URLSearchParams {
-    if (protocol === 'iop') return this.#signedIopFields(method, business, credentials);
-    const signMethod = credentials.signMethod ?? this.#signMethod;
-    const fields: Record<string, string> = {
-      method,
-      app_key: credentials.appKey,
-      timestamp: formatTopTimestamp(this.#now()),
-      v: '2.0',
-      sign_method: signMethod,
-      format: 'json',
-      ...business,
-    };
-    if (this.#simplify) fields.simplify = 'true';
-    if (credentials.session?.trim()) fields.session = credentials.session;
-    if (this.#partnerId?.trim()) fields.partner_id = this.#partnerId;
-    fields.sign = sign(fields, credentials.appSecret, signMethod);
-    return new URLSearchParams(fields);
+    const sign = protocol === 'iop' ? iopFields : topFields;
+    return sign(method, business, credentials, this.#signing());
   }
 
-  #signedIopFields(
-    method: string,
-    business: Record<string, string>,
-    credentials: TopCredentials,
-  ): URLSearchParams {
-    const fields: Record<string, string> = {
-      method,
-      app_key: credentials.appKey,
-      timestamp: String(this.#now()),
-      v: '2.0',
-      sign_method: IOP_SIGN_METHOD,
-      format: 'json',
-      ...business,
-    };
-    if (this.#simplify) fields.simplify = 'true';
-    if (credentials.session?.trim()) fields.session = credentials.session;
-    if (this.#partnerId?.trim()) fields.partner_id = this.#partnerId;
-    fields.sign = signIop(fields, credentials.appSecret);
-    return new URLSearchParams(fields);
-  }
-
-  /** The exact form fields of one IOP `/rest{path}` call, signed with the path. For golden wire tests. */
+  /**
+   * The exact form fields of one IOP `/rest{path}` call, signed with the path.
+   * @internal For golden wire tests.
+   */
   signedRestFields(
     path: string,
     params: Record<string, string>,
     credentials: TopCredentials,
   ): URLSearchParams {
-    const fields: Record<string, string> = {
-      app_key: credentials.appKey,
-      timestamp: String(this.#now()),
-      sign_method: IOP_SIGN_METHOD,
-      ...params,
+    return iopRestFields(path, params, credentials, this.#signing());
+  }
+
+  #signing(): Signing {
+    return {
+      now: this.#now(),
+      signMethod: this.#signMethod,
+      simplify: this.#simplify,
+      partnerId: this.#partnerId,
     };
-    if (this.#partnerId?.trim()) fields.partner_id = this.#partnerId;
-    fields.sign = signIop(fields, credentials.appSecret, path);
-    return new URLSearchParams(fields);
   }
 
   async #attempt(call: PreparedCall, remainingMs: number): Promise<Record<string, unknown>> {

@@ -1,4 +1,5 @@
-import { TopClient, type TopClientConfig, type TopCredentials } from '#lib/top/client.ts';
+import { TopClient, type TopClientConfig } from '#lib/top/client.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { startTopSimulator, type TopSimulator, type TopSimulatorOptions } from '#local/top-sim/server.ts';
 
 export const TEST_APP = {

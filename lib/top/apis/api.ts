@@ -1,8 +1,9 @@
 import type * as z from 'zod';
-import type { TopCallOptions, TopClient, TopCredentials } from '../client.ts';
+import type { TopCallOptions, TopClient } from '../client.ts';
 import { TopAuthError, TopBusinessError, type TopErrorFields, TopPermanentError } from '../errors.ts';
 import type { TopParams } from '../params.ts';
 import type { Platform } from '../platform.ts';
+import type { TopCredentials } from '../signed-fields.ts';
 import { TopRequestValidationError, toRequestIssues } from './validation.ts';
 
 /** Everything the client and the simulator need to know about one platform API. */
@@ -35,7 +36,6 @@ export type TopApiRequestSide<Request extends z.ZodType> = Pick<
 export interface TopApiResult<T> {
   readonly requestId: string | undefined;
   readonly response: T;
-  readonly attempts: number;
 }
 
 /** Checks a request against the API's rules; throws {@link TopRequestValidationError} naming each field. */
@@ -89,5 +89,5 @@ export async function callTopApi<Request extends z.ZodType, Response extends z.Z
       { ...failure, method, requestId: result.requestId },
     );
   }
-  return { requestId: result.requestId, response: response.data, attempts: result.attempts };
+  return { requestId: result.requestId, response: response.data };
 }

@@ -1,9 +1,10 @@
 import * as z from 'zod';
-import type { TopCallOptions, TopClient, TopCredentials } from '../client.ts';
+import type { TopCallOptions, TopClient } from '../client.ts';
+import type { TopCredentials } from '../signed-fields.ts';
 import { callTopApi, type TopApi, type TopApiResult } from './api.ts';
 import { asciiText, nonBlank, responseBoolean, responseText } from './fields.ts';
 
-export const SEND_TYPES = ['all', 'part'] as const;
+const SEND_TYPES = ['all', 'part'] as const;
 
 /** `aliexpress.solution.order.fulfill` params (flat), with every rule of its page. */
 export const FulfillOrderRequest = z

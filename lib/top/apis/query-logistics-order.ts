@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import type { TopCallOptions, TopClient, TopCredentials } from '../client.ts';
+import type { TopCallOptions, TopClient } from '../client.ts';
+import type { TopCredentials } from '../signed-fields.ts';
 import { callTopApi, type TopApi, type TopApiResult } from './api.ts';
 import {
   idString,

@@ -5,8 +5,9 @@ import { type TopApi, toTopParams, validateTopRequest } from '#lib/top/apis/api.
 import { fulfillOrderApi } from '#lib/top/apis/fulfill-order.ts';
 import { queryLogisticsOrderApi } from '#lib/top/apis/query-logistics-order.ts';
 import { sendDeliveryOrderApi } from '#lib/top/apis/send-delivery-order.ts';
-import { TopClient, type TopClientConfig, type TopCredentials } from '#lib/top/client.ts';
+import { TopClient, type TopClientConfig } from '#lib/top/client.ts';
 import { encodeParams } from '#lib/top/params.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { fulfilPageExample } from '#test/helpers/api-examples.ts';
 import { IOP_AUTH_VECTORS } from '#test/helpers/iop-vectors.ts';
 
