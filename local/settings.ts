@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import * as z from 'zod';
-import { parseSessions } from '#lib/config/config.ts';
+import { parseSessions } from '#lib/config/secrets.ts';
 import { PROTOCOLS, type Protocol } from '#lib/top/platform.ts';
 import { isSignMethod, SIGN_METHODS, type SignMethod } from '#lib/top/sign.ts';
 import { SIM_DEFAULTS } from './top-sim/settings.ts';

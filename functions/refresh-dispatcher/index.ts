@@ -4,12 +4,10 @@ import { dispatcherHandler } from '#lib/handlers/refresh-dispatcher.ts';
 import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 
 const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: ['queue'] }), 'refresh-dispatcher');
-const { queue, trackingConfig } = runtime;
-if (!queue) throw new Error('REFRESH_QUEUE_URL is required');
+const { trackingConfig } = runtime;
 
 export const handler = dispatcherHandler({
   ...runtime,
-  queue,
   schedule: trackingConfig.schedule,
   pageSize: trackingConfig.pageSize,
 });

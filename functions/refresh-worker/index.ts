@@ -5,12 +5,10 @@ import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 import { CallPacer } from '#lib/tracking/pacer.ts';
 
 const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: ['events'] }), 'refresh-worker');
-const { events, trackingConfig } = runtime;
-if (!events) throw new Error('STATUS_EVENT_BUS_NAME is required');
+const { trackingConfig } = runtime;
 
 export const handler = refreshWorkerHandler({
   ...runtime,
-  events,
   schedule: trackingConfig.schedule,
   concurrency: trackingConfig.concurrency,
   pacer: trackingConfig.callsPerSecond > 0 ? new CallPacer(trackingConfig.callsPerSecond) : undefined,

@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import type { WebhookSource } from '#lib/config/config.ts';
+import type { WebhookSource } from '#lib/config/secrets.ts';
 import type { Flow, OperationGuards } from '#lib/operations/operation.ts';
 
 /** What a webhook body becomes: the TOP request to make and the checks to run before making it. */

@@ -1,6 +1,4 @@
-import type { RefreshSchedule } from '#lib/config/config.ts';
-
-export type { RefreshSchedule };
+import type { RefreshSchedule } from '#lib/config/tracking.ts';
 
 /** The wait before the next refresh: the interval, doubled for each refresh in a row that found nothing new. */
 export const nextRefreshDelayMs = (unchangedRefreshes: number, schedule: RefreshSchedule): number =>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseSessions } from '#lib/config/config.ts';
+import { ConfigError, loadConfig } from '#lib/config/config.ts';
+import { parseSessions } from '#lib/config/secrets.ts';
 
 const local = {
   OPERATIONS_TABLE: 'operations',

@@ -1,0 +1,81 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { ConfigError, loadConfig } from '#lib/config/config.ts';
+import type { TrackingConfigFor } from '#lib/config/tracking.ts';
+import type { TrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
+import type { RefreshQueue, StatusEventPublisher } from '#lib/tracking/ports.ts';
+
+const local = {
+  OPERATIONS_TABLE: 'operations',
+  TOP_GATEWAY_URL: 'http://127.0.0.1:4100/router/rest',
+  AE_GATEWAY_URL: 'http://127.0.0.1:4100',
+  TOP_APP_KEY: '12345678',
+  TOP_APP_SECRET: 'app-secret',
+  LOGISTICS_ORDERS_TABLE: 'logistics-orders',
+};
+
+const problemsOf = (run: () => unknown): readonly string[] => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('the tracking section', () => {
+  it('is absent unless asked for', () => {
+    expect(loadConfig(local).tracking).toBeUndefined();
+  });
+
+  it('fills the schedule in milliseconds, never letting the longest interval fall below the first', () => {
+    const { tracking } = loadConfig(
+      { ...local, REFRESH_INTERVAL_SECONDS: '600', REFRESH_MAX_INTERVAL_SECONDS: '60' },
+      { tracking: [] },
+    );
+    expect(tracking).toMatchObject({
+      table: 'logistics-orders',
+      schedule: {
+        intervalMs: 600_000,
+        maxIntervalMs: 600_000,
+        leaseMs: 300_000,
+        retentionMs: 30 * 86_400_000,
+      },
+      queueUrl: undefined,
+      eventBusName: undefined,
+      pageSize: 100,
+      concurrency: 8,
+      callsPerSecond: 0,
+    });
+  });
+
+  it('requires its table, and what each need names', () => {
+    expect(problemsOf(() => loadConfig({ ...local, LOGISTICS_ORDERS_TABLE: '' }, { tracking: [] }))).toEqual([
+      'LOGISTICS_ORDERS_TABLE is required',
+    ]);
+    expect(problemsOf(() => loadConfig(local, { tracking: ['events', 'queue'] }))).toEqual([
+      'REFRESH_QUEUE_URL is required',
+      'STATUS_EVENT_BUS_NAME is required',
+    ]);
+  });
+
+  it('types what the needs require as present, and so the runtime ports', () => {
+    const env = { ...local, REFRESH_QUEUE_URL: 'https://sqs.example.com/1/q', STATUS_EVENT_BUS_NAME: 'bus' };
+    const queued = loadConfig(env, { tracking: ['queue'] });
+    expect(queued.tracking.queueUrl).toBe('https://sqs.example.com/1/q');
+    expectTypeOf(queued.tracking.queueUrl).toEqualTypeOf<string>();
+    expectTypeOf(queued.tracking.eventBusName).toEqualTypeOf<string | undefined>();
+    expectTypeOf(loadConfig(env, { tracking: [] }).tracking.queueUrl).toEqualTypeOf<string | undefined>();
+
+    expectTypeOf<TrackingRuntime<TrackingConfigFor<'queue'>>['queue']>().toEqualTypeOf<RefreshQueue>();
+    expectTypeOf<TrackingRuntime<TrackingConfigFor<'queue'>>['events']>().toEqualTypeOf<
+      StatusEventPublisher | undefined
+    >();
+    expectTypeOf<
+      TrackingRuntime<TrackingConfigFor<'events'>>['events']
+    >().toEqualTypeOf<StatusEventPublisher>();
+    expectTypeOf<TrackingRuntime<TrackingConfigFor<never>>['queue']>().toEqualTypeOf<
+      RefreshQueue | undefined
+    >();
+  });
+});
