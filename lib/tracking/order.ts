@@ -1,7 +1,7 @@
-import type { OrderDetail } from '#lib/top/apis/query-logistics-order.ts';
+import type { TopErrorKind } from '#lib/top/errors.ts';
 
 /** Statuses after which a logistics order no longer changes: 6 DELIVERED, 7 CANCELLED. */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['6', '7']);
+const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['6', '7']);
 
 /** One status transition, when the refresh saw it. */
 export interface StatusChange {
@@ -20,8 +20,27 @@ export interface Parked {
   readonly at: number;
 }
 
+/** Why a refresh failed: TOP's error kind, or `credentials` when no session could be read. */
+export type RefreshErrorKind = TopErrorKind | 'credentials';
+
+/** Every {@link RefreshErrorKind}, as zod's enum takes them; the `satisfies` keeps it complete. */
+export const REFRESH_ERROR_KINDS = {
+  transient: 'transient',
+  rate_limited: 'rate_limited',
+  auth: 'auth',
+  permanent: 'permanent',
+  credentials: 'credentials',
+} as const satisfies { readonly [K in RefreshErrorKind]: K };
+
+/**
+ * The platform's order detail (`OrderDetail`, the OrderDTO) as the last refresh read it: kept whole
+ * and shown, never read here, so it is stored and read back as it is. Personal data: never log it.
+ */
+export type OrderSnapshot = Readonly<Record<string, unknown>>;
+
+/** The last failed refresh of an order. */
 export interface RefreshError {
-  readonly kind: string;
+  readonly kind: RefreshErrorKind;
   readonly message: string;
   readonly code?: number | string | undefined;
   readonly sub_code?: string | undefined;
@@ -35,7 +54,7 @@ export interface TrackedOrder {
   readonly created_at: number;
   readonly status?: string | undefined;
   /** The full OrderDTO of the last successful refresh. */
-  readonly snapshot?: OrderDetail | undefined;
+  readonly snapshot?: OrderSnapshot | undefined;
   readonly history: readonly StatusChange[];
   readonly last_refreshed_at?: number | undefined;
   readonly last_error?: RefreshError | undefined;

@@ -11,7 +11,16 @@ import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
 import { fitsInKey } from '#lib/flows/key-field.ts';
 import { DUE_INDEX, dueBy, indexTime } from '#lib/operations/table.ts';
 import type { TrackedOrder } from './order.ts';
+import { orderFromItem, orderIdFromKey, orderKey, orderToItem } from './order-item.ts';
+import {
+  type ParkedSeller,
+  parkedSellerFromItem,
+  parkedSellerKey,
+  parkedSellerToItem,
+} from './parked-seller-item.ts';
 import { PARKED_SELLERS_SHARD, parkedShard, REFRESH_SHARD } from './table.ts';
+
+export type { ParkedSeller } from './parked-seller-item.ts';
 
 const dynamo = storeCalls('logistics-orders store');
 
@@ -31,15 +40,6 @@ export interface DueOrder {
   readonly logisticsOrderId: string;
   readonly dueAt: number;
 }
-
-/** A seller whose orders wait for a session other than the one that failed. */
-export interface ParkedSeller {
-  readonly sellerId: string;
-  readonly sessionFingerprint: string;
-}
-
-const orderKey = (id: string) => ({ pk: `lo#${id}` });
-const parkedSellerKey = (sellerId: string) => ({ pk: `parked-seller#${sellerId}` });
 
 /**
  * Tracked logistics orders. Due orders, parked orders and sellers with parked orders are each a
@@ -62,7 +62,7 @@ export class TrackingStore {
       this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: toItem(order),
+          Item: orderToItem(order),
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
           ExpressionAttributeValues: { ':nowSeconds': Math.floor(this.#now() / 1000) },
         }),
@@ -81,7 +81,7 @@ export class TrackingStore {
     if (!Item || (typeof Item.expires_at === 'number' && Item.expires_at < Math.floor(this.#now() / 1000))) {
       return undefined;
     }
-    return fromItem(Item);
+    return orderFromItem(Item);
   }
 
   /** Orders due for a refresh at `now`, oldest first, one page at a time. */
@@ -89,8 +89,9 @@ export class TrackingStore {
     const page = await this.#query(REFRESH_SHARD, limit, start, this.#now());
     return {
       items: page.items.map((item) => ({
-        logisticsOrderId: String(item.pk).slice('lo#'.length),
-        dueAt: item.due_at as number,
+        logisticsOrderId: orderIdFromKey(item.pk),
+        // The index's sort key: DynamoDB holds nothing but a number there.
+        dueAt: Number(item.due_at),
       })),
       next: page.next,
     };
@@ -126,7 +127,7 @@ export class TrackingStore {
       this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: toItem({ ...order, dispatch_token: undefined }),
+          Item: orderToItem({ ...order, dispatch_token: undefined }),
           ConditionExpression: 'dispatch_token = :token',
           ExpressionAttributeValues: { ':token': token },
         }),
@@ -147,11 +148,7 @@ export class TrackingStore {
             new GetCommand({ TableName: this.#table, Key: { pk: item.pk }, ConsistentRead: true }),
           ),
         );
-        if (Item)
-          sellers.push({
-            sellerId: String(Item.seller_id),
-            sessionFingerprint: String(Item.session_fingerprint),
-          });
+        if (Item) sellers.push(parkedSellerFromItem(Item));
       }
       start = page.next;
     } while (start);
@@ -164,13 +161,7 @@ export class TrackingStore {
       this.#doc.send(
         new PutCommand({
           TableName: this.#table,
-          Item: {
-            ...parkedSellerKey(sellerId),
-            seller_id: sellerId,
-            session_fingerprint: fingerprint,
-            due_shard: PARKED_SELLERS_SHARD,
-            due_at: indexTime(this.#now(), parkedSellerKey(sellerId).pk),
-          },
+          Item: parkedSellerToItem({ sellerId, sessionFingerprint: fingerprint }, this.#now()),
         }),
       ),
     );
@@ -179,7 +170,7 @@ export class TrackingStore {
   /** A page of a seller's parked orders. */
   async parkedOrders(sellerId: string, limit: number): Promise<string[]> {
     const page = await this.#query(parkedShard(sellerId), limit);
-    return page.items.map((item) => String(item.pk).slice('lo#'.length));
+    return page.items.map((item) => orderIdFromKey(item.pk));
   }
 
   /** Puts a parked order back among the due ones, due at once. */
@@ -241,20 +232,4 @@ export class TrackingStore {
     );
     return { items: Items, next: LastEvaluatedKey };
   }
-}
-
-/** The item: the order, its key, and its place in the index (due, parked, or none once finished). */
-function toItem(order: TrackedOrder): Record<string, unknown> {
-  const key = orderKey(order.logistics_order_id);
-  const place = order.parked
-    ? { due_shard: parkedShard(order.seller_id), due_at: indexTime(order.parked.at, key.pk) }
-    : order.next_refresh_at !== undefined
-      ? { due_shard: REFRESH_SHARD, due_at: indexTime(order.next_refresh_at, key.pk) }
-      : {};
-  return { ...key, ...order, ...place };
-}
-
-function fromItem(item: Record<string, unknown>): TrackedOrder {
-  const { pk: _pk, due_shard: _shard, due_at: _due, ...order } = item;
-  return order as unknown as TrackedOrder;
 }

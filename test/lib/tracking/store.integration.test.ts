@@ -1,5 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CorruptTrackedOrderError } from '#lib/tracking/errors.ts';
 import type { TrackedOrder } from '#lib/tracking/order.ts';
 import { TrackingStore } from '#lib/tracking/store.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
@@ -20,7 +22,11 @@ async function freshStore(clock = { now: 1_700_000_000_000 }) {
   await dynamo.client.send(
     new CreateTableCommand({ TableName: tableName, ...logisticsOrdersTableDefinition }),
   );
-  return { clock, store: new TrackingStore({ client: dynamo.client, tableName, now: () => clock.now }) };
+  return {
+    clock,
+    tableName,
+    store: new TrackingStore({ client: dynamo.client, tableName, now: () => clock.now }),
+  };
 }
 
 const order = (id: string, now: number, overrides: Partial<TrackedOrder> = {}): TrackedOrder => ({
@@ -112,5 +118,20 @@ describe('TrackingStore against dynalite', () => {
     expect(await store.get('BP1')).toBeDefined();
     clock.now += 11_000;
     expect(await store.get('BP1')).toBeUndefined();
+  });
+
+  it('refuses an order item it did not write rather than act on it, naming the fields only', async () => {
+    const { store, tableName } = await freshStore();
+    const doc = DynamoDBDocumentClient.from(dynamo.client);
+    await doc.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { pk: 'lo#BP1', logistics_order_id: 'BP1', seller_id: 'shop-1', created_at: 1, status: 6 },
+      }),
+    );
+    const error = await store.get('BP1').catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CorruptTrackedOrderError);
+    expect(error).toMatchObject({ fields: ['status', 'history', 'unchanged_refreshes'] });
+    expect((error as Error).message).not.toContain('shop-1');
   });
 });
