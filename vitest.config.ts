@@ -10,7 +10,7 @@ export default defineConfig({
     restoreMocks: true,
     unstubEnvs: true,
     env: {
-      // The AWS SDK warns about Node 20 on every client; the Lambda runtime is Node 22.
+      // The AWS SDK warns about Node 20 on every client; the Lambda runtime is Node 24.
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       // Loggers and metrics under test are built with their own level, or capture their output.
       POWERTOOLS_LOG_LEVEL: 'SILENT',

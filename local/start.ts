@@ -7,7 +7,7 @@ import { type LocalStack, startStack } from './stack.ts';
 
 async function main(): Promise<void> {
   const settings = readLocalSettings(process.env);
-  // Lambda runs Node 22; the SDK's warning about this machine's Node 20 would only be noise here.
+  // Lambda runs Node 24; the SDK's warning about this machine's Node 20 would only be noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const starting = startStack(settings);
   // Installed before the stack is up, so a signal during the start still closes what has started.

@@ -6,7 +6,7 @@ import { checkSeconds, rejectUnknownOptions } from './options.ts';
 import type { SecretSource } from './source.ts';
 
 /** How long a fetched value is served from the container's cache before Secrets Manager is asked again. */
-export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
+const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
 
 export interface SecretsManagerSourceOptions {
   /** Default: a client for the function's region, built here. */

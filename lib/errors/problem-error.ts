@@ -19,7 +19,8 @@ export interface ProblemErrorOptions {
 
 /**
  * Root of this project's own errors. Each part has one base below it (`RequestError`,
- * `OperationsError`, `CredentialsError`, `WebhookError`, `ConfigError`), and every error carries what
+ * `OperationsError`, `StoreError`, `TrackingError`, `CredentialsError`, `WebhookError`,
+ * `ConfigError`), and every error carries what
  * the HTTP edge answers with, so the one mapping (`lib/http/error-response.ts`) reads these
  * properties: a new error class cannot fall through to a silent 500, since TypeScript asks it for
  * each of them. 4xx answers show `detail`; a 5xx shows nothing of the error.

@@ -2,15 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { InvalidPayloadError, UnsignedIdempotencyKeyError } from '#lib/http/errors.ts';
 import { header, parseJsonBody } from '#lib/http/request.ts';
+import { readChecks } from '#lib/operations/attempt-checks.ts';
 import { IdempotencyKeyReusedError, OperationInFlightError } from '#lib/operations/errors.ts';
-import { type AttemptDeps, attemptOperation, readChecks } from '#lib/operations/execute.ts';
+import { type AttemptDeps, attemptOperation } from '#lib/operations/execute.ts';
 import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
 import { leaseFor, topDeadlineFor } from '#lib/operations/lease.ts';
 import type { Operation } from '#lib/operations/operation.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
+import type { VerifiedDelivery, WebhookVerifier } from '#lib/webhooks/delivery.ts';
 import type { WebhookFlow } from './flow.ts';
 import { sellerFor } from './seller.ts';
-import type { VerifiedDelivery, WebhookVerifier } from './verified-delivery.ts';
 
 export interface AcceptDeps extends AttemptDeps {
   readonly verifier: WebhookVerifier;

@@ -1,6 +1,6 @@
+import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import { SellerRequiredError } from '#lib/credentials/errors.ts';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
-import type { CredentialsSource } from '#lib/operations/execute.ts';
 
 /**
  * The seller a storefront request acts for: the one it names, or the only one configured. With

@@ -26,7 +26,7 @@ export const WmsDeliveryBody = z
 export type WmsDeliveryBody = z.output<typeof WmsDeliveryBody>;
 
 /** The keys of the delivery order an event reports on: its work order and its consolidation order. */
-export function orderKeys(order: WmsDeliveryBody['delivery_order']): string[] {
+function orderKeys(order: WmsDeliveryBody['delivery_order']): string[] {
   return [
     ...(order.ticket_id === undefined ? [] : [`wms#ticket#${order.ticket_id}`]),
     ...(order.platform_order_id === undefined ? [] : [`wms#platform#${order.platform_order_id}`]),

@@ -1,11 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { verifyDelivery } from '#lib/flows/verified-delivery.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { logisticsOrderLocation, logisticsOrderView } from '#lib/http/logistics-order-view.ts';
 import { jsonResponse } from '#lib/http/problem.ts';
 import { countOutcome } from '#lib/observability/telemetry.ts';
 import { type RegisterDeps, registerLogisticsOrder } from '#lib/tracking/register.ts';
+import { verifyDelivery } from '#lib/webhooks/delivery.ts';
 import { describeError } from './log-fields.ts';
 import type { HttpHandler } from './webhook.ts';
 

@@ -3,7 +3,6 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type AcceptDeps, acceptWebhook } from '#lib/flows/accept.ts';
 import type { WebhookFlow } from '#lib/flows/flow.ts';
-import { verifyDelivery } from '#lib/flows/verified-delivery.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { operationResponse } from '#lib/http/operation-response.ts';
 import {
@@ -13,6 +12,7 @@ import {
   type Outcome,
   outcomeOf,
 } from '#lib/observability/telemetry.ts';
+import { verifyDelivery } from '#lib/webhooks/delivery.ts';
 import { describeError, operationIdOf, operationLogFields } from './log-fields.ts';
 
 export interface WebhookHandlerDeps extends AcceptDeps {

@@ -3,8 +3,7 @@ import type { Operation } from '#lib/operations/operation.ts';
 import { jsonResponse, problemResponse, problemType } from './problem.ts';
 
 /** Where an operation can be looked up: the operator API's path. */
-export const operationLocation = (operationId: string): string =>
-  `/operations/${encodeURIComponent(operationId)}`;
+const operationLocation = (operationId: string): string => `/operations/${encodeURIComponent(operationId)}`;
 
 /** An epoch-ms time as ISO 8601 in an answer; absent stays absent. */
 export const iso = (ms: number | undefined): string | undefined =>

@@ -12,7 +12,7 @@ export interface Problem {
 /** Problem types are URNs of this project: stable names a sender can branch on. */
 export const problemType = (slug: string): string => `urn:top-webhooks:problem:${slug}`;
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 export function problemResponse(
   problem: Problem,

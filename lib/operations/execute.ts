@@ -1,40 +1,24 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { RetryConfig } from '#lib/config/config.ts';
-import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
-import { callTopApi, type TopApi } from '#lib/top/apis/api.ts';
+import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
+import type { Log } from '#lib/observability/log.ts';
+import type { TopApi } from '#lib/top/apis/api.ts';
 import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
-import type { TopClient, TopCredentials } from '#lib/top/client.ts';
+import type { TopClient } from '#lib/top/client.ts';
 import { TopError, TopRateLimitedError } from '#lib/top/errors.ts';
-import type { Platform } from '#lib/top/platform.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
+import { type AttemptChecks, readChecks } from './attempt-checks.ts';
 import { budgetSpent, retryDelayMs } from './backoff.ts';
 import type { RateLimitBan } from './ban-store.ts';
 import { claimFact } from './dedupe.ts';
 import type { DedupeStore } from './dedupe-store.ts';
 import { isTransientFailure, toInternalError } from './internal-failure.ts';
 import type { Operation, OperationError } from './operation.ts';
+import { callOperationApi, credentialsFor } from './operation-call.ts';
+import { toOperationError } from './operation-error.ts';
 import type { OrderGuardStore } from './order-guard-store.ts';
 import { holdDeliveryOrder, orderKeysOf, recordDelivered } from './ordering.ts';
 import type { OperationsStore } from './store.ts';
-
-/** What an attempt needs of the credentials provider. */
-export interface CredentialsSource {
-  /**
-   * The seller's credentials (session included) with the app keys of `platform` (default Tmall's);
-   * `undefined` picks the only seller.
-   */
-  forSeller(
-    sellerId: string | undefined,
-    platform?: Platform,
-  ): Promise<{ readonly sellerId: string; readonly credentials: TopCredentials }>;
-  /** The app's keys for `platform`, without a session. */
-  app(platform?: Platform): Promise<TopCredentials>;
-  /** Refetches the secret; `true` when it changed (a rotated session is worth one more call). */
-  refresh(): Promise<boolean>;
-}
-
-/** Where an attempt writes what it wants operators to know; never personal data. */
-export type AttemptLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface AttemptDeps {
   /** The operation records. */
@@ -47,7 +31,7 @@ export interface AttemptDeps {
   readonly credentials: CredentialsSource;
   readonly retry: RetryConfig;
   readonly ttlSeconds: number;
-  readonly log: AttemptLog;
+  readonly log: Log;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -177,17 +161,12 @@ class Attempt {
     // TOP calls made so far: a refresh after an auth error makes a second one in this attempt.
     const call = { attempts: operation.attempts };
     try {
-      const result = await withOneCredentialsRefresh(
-        source,
-        credentials,
-        () => credentialsFor(source, api, operation),
-        (with_) => {
+      const result = await callOperationApi(this.#deps, api, operation, credentials, {
+        deadlineMs,
+        onCall: () => {
           call.attempts += 1;
-          return callTopApi(api, this.#deps.top, with_, operation.request.params as never, { deadlineMs });
         },
-        (error) =>
-          log.info('retrying with refreshed TOP credentials', { code: error.code, sub_code: error.subCode }),
-      );
+      });
       return this.#succeeded({
         attempts: call.attempts,
         top_request_id: result.requestId,
@@ -315,37 +294,6 @@ class Attempt {
       this.#token,
     );
   }
-}
-
-/** What an attempt reads before calling: the shared rate-limit ban. */
-export interface AttemptChecks {
-  readonly banUntil: number;
-}
-
-/** Reads the checks of an attempt; a round trip on the way to TOP, so it goes alongside the claim. */
-export async function readChecks(ban: RateLimitBan): Promise<AttemptChecks> {
-  return { banUntil: await ban.until() };
-}
-
-async function credentialsFor(
-  source: CredentialsSource,
-  api: AnyTopApi,
-  operation: Operation,
-): Promise<TopCredentials> {
-  if (!api.requiresSession) return source.app(api.platform);
-  return (await source.forSeller(operation.request.seller_id, api.platform)).credentials;
-}
-
-/** TOP's failure in our record's terms; `sub_msg` is TOP's text about the sender's own request. */
-export function toOperationError(error: TopError): OperationError {
-  return {
-    kind: error.kind,
-    message: error.message,
-    code: error.code,
-    sub_code: error.subCode,
-    sub_msg: error.subMsg,
-    top_request_id: error.requestId,
-  };
 }
 
 const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { OperationsError } from './errors.ts';
 import { itemKey } from './keys.ts';
-import { FLOWS, OPERATION_STATUSES, type Operation } from './operation.ts';
+import { FLOWS, OPERATION_ERROR_KINDS, OPERATION_STATUSES, type Operation } from './operation.ts';
 import { DUE_SHARD, indexTime } from './table.ts';
 
 const text = z.string();
@@ -36,7 +36,7 @@ const OperationItem = z.object({
   result: z.unknown().optional(),
   last_error: z
     .object({
-      kind: z.enum(['transient', 'rate_limited', 'auth', 'permanent', 'internal']),
+      kind: z.enum(OPERATION_ERROR_KINDS),
       message: text,
       code: z.union([z.number(), text]).optional(),
       sub_code: text.optional(),

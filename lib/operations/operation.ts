@@ -1,3 +1,5 @@
+import type { TopErrorKind } from '#lib/top/errors.ts';
+
 /** The flows that create operations; each names the TOP API it drives. */
 export const FLOWS = ['wms-delivery', 'storefront-fulfill'] as const;
 export type Flow = (typeof FLOWS)[number];
@@ -42,12 +44,22 @@ export interface OperationGuards {
   readonly dedupe_key?: string | undefined;
 }
 
+/** How the platform classed a failure, or `internal` for one of this system. */
+export const OPERATION_ERROR_KINDS = [
+  'transient',
+  'rate_limited',
+  'auth',
+  'permanent',
+  'internal',
+] as const satisfies readonly (TopErrorKind | 'internal')[];
+export type OperationErrorKind = (typeof OPERATION_ERROR_KINDS)[number];
+
 /**
  * What the last attempt learnt, in TOP's own terms; `internal` when it failed in this system for a
  * reason another attempt would meet again (it is then DEAD, for an operator to look at).
  */
 export interface OperationError {
-  readonly kind: 'transient' | 'rate_limited' | 'auth' | 'permanent' | 'internal';
+  readonly kind: OperationErrorKind;
   readonly message: string;
   readonly code?: number | string | undefined;
   readonly sub_code?: string | undefined;
@@ -84,11 +96,3 @@ export interface Operation {
   /** TTL, epoch seconds: after it the record is gone and the key may be used again. */
   readonly expires_at: number;
 }
-
-/** Statuses no attempt will change unless an operator replays. */
-export const isFinal = (status: OperationStatus): boolean =>
-  status === 'SUCCEEDED' ||
-  status === 'FAILED' ||
-  status === 'STALE' ||
-  status === 'DUPLICATE' ||
-  status === 'DEAD';

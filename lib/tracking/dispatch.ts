@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { RefreshSchedule } from '#lib/config/tracking.ts';
+import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
+import type { Log } from '#lib/observability/log.ts';
 import type { RateLimitBan } from '#lib/operations/ban-store.ts';
-import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import type { RefreshMessage, RefreshQueue } from './ports.ts';
-import type { RefreshSchedule } from './schedule.ts';
 import type { TrackingStore } from './store.ts';
 
 export interface DispatchDeps {
@@ -15,7 +16,7 @@ export interface DispatchDeps {
   readonly schedule: RefreshSchedule;
   /** Due orders read per page of the index. */
   readonly pageSize: number;
-  readonly log: AttemptLog;
+  readonly log: Log;
   readonly now?: () => number;
 }
 

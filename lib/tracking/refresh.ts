@@ -1,19 +1,22 @@
+import type { RefreshSchedule } from '#lib/config/tracking.ts';
+import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import { UnknownSellerError } from '#lib/credentials/errors.ts';
 import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
+import type { Log } from '#lib/observability/log.ts';
 import type { RateLimitBan } from '#lib/operations/ban-store.ts';
-import type { AttemptLog, CredentialsSource } from '#lib/operations/execute.ts';
 import {
   type FindOrderResponse,
   queryLogisticsOrder,
   queryLogisticsOrderApi,
 } from '#lib/top/apis/query-logistics-order.ts';
-import type { TopClient, TopCredentials } from '#lib/top/client.ts';
+import type { TopClient } from '#lib/top/client.ts';
 import { TopAuthError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
+import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import { isTerminal, type RefreshError, type TrackedOrder } from './order.ts';
 import type { CallPacer } from './pacer.ts';
 import type { LogisticsOrderStatusChanged, RefreshMessage, StatusEventPublisher } from './ports.ts';
-import { nextRefreshDelayMs, type RefreshSchedule } from './schedule.ts';
+import { nextRefreshDelayMs } from './schedule.ts';
 import type { TrackingStore } from './store.ts';
 
 export interface RefreshDeps {
@@ -22,7 +25,7 @@ export interface RefreshDeps {
   readonly credentials: CredentialsSource;
   readonly events: StatusEventPublisher;
   readonly schedule: RefreshSchedule;
-  readonly log: AttemptLog;
+  readonly log: Log;
   readonly now?: () => number;
 }
 
@@ -88,11 +91,11 @@ export async function refreshOrder(
   try {
     const current = async () =>
       (await deps.credentials.forSeller(order.seller_id, queryLogisticsOrderApi.platform)).credentials;
-    const query = async (with_: TopCredentials) =>
+    const query = async (sellerCredentials: TopCredentials) =>
       (
         await queryLogisticsOrder(
           deps.top,
-          with_,
+          sellerCredentials,
           { logistics_order_id: order.logistics_order_id },
           { deadlineMs: options.deadlineMs },
         )

@@ -1,13 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from 'zod';
+import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import { keyField } from '#lib/flows/key-field.ts';
 import { sellerFor } from '#lib/flows/seller.ts';
-import type { VerifiedDelivery, WebhookVerifier } from '#lib/flows/verified-delivery.ts';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
 import { parseJsonBody } from '#lib/http/request.ts';
-import type { CredentialsSource } from '#lib/operations/execute.ts';
 import { idString, nonBlank } from '#lib/top/apis/fields.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
+import type { VerifiedDelivery, WebhookVerifier } from '#lib/webhooks/delivery.ts';
 import type { TrackedOrder } from './order.ts';
 import type { TrackingStore } from './store.ts';
 

@@ -4,7 +4,7 @@ import { webhookKey } from './secrets.ts';
 import { webhookSignature } from './sign.ts';
 
 /** The Standard Webhooks default: a delivery may be this far from our clock either way. */
-export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
 export interface VerifyWebhookInput {
   /** Request headers, names in lowercase (as API Gateway and Node give them). */

@@ -7,6 +7,7 @@ import { errorResponse } from '#lib/http/error-response.ts';
 import { InvalidPayloadError, RequestError } from '#lib/http/errors.ts';
 import { OperationInFlightError, OperationsError } from '#lib/operations/errors.ts';
 import { TopTransientError } from '#lib/top/errors.ts';
+import { TrackingError } from '#lib/tracking/errors.ts';
 import { WebhookError, WebhookVerificationError } from '#lib/webhooks/errors.ts';
 
 const body = (error: unknown) => JSON.parse(String(errorResponse(error).response.body));
@@ -38,6 +39,12 @@ class StoreThrottled extends StoreError {
   readonly title = 'Throttled';
   readonly outcome = 'unavailable';
 }
+class OrderUntracked extends TrackingError {
+  readonly status = 410;
+  readonly slug = 'order-untracked';
+  readonly title = 'Order no longer tracked';
+  readonly outcome = 'not_found';
+}
 class SignatureScheme extends WebhookError {
   readonly status = 400;
   readonly slug = 'unknown-signature-scheme';
@@ -51,6 +58,12 @@ describe('errorResponse', () => {
     ['the outbox', new OperationGone('operation op-1 is gone'), 410, 'operation-gone'],
     ['the credentials', new SellerSuspended('seller shop-1 is suspended'), 403, 'seller-suspended'],
     ['the storage', new StoreThrottled('the table is throttled'), 429, 'throttled'],
+    [
+      'the order-detail refresh',
+      new OrderUntracked('order BP1 is no longer tracked'),
+      410,
+      'order-untracked',
+    ],
     ['the webhook signatures', new SignatureScheme('v9 is not a scheme'), 400, 'unknown-signature-scheme'],
   ])(
     'answers a new error of %s with the status and problem it carries, not a 500',
