@@ -90,9 +90,9 @@ export class TopWebhooksStack extends Stack {
       'Storefront webhook: start tracking a logistics order',
       Duration.seconds(10),
     );
-    const operations = fn(
-      'Operations',
-      'functions/operations/index.ts',
+    const operatorApi = fn(
+      'OperatorApi',
+      'functions/operator-api/index.ts',
       'Operator API: operations, replay, tracked orders',
       Duration.seconds(15),
       callsPlatforms,
@@ -122,7 +122,7 @@ export class TopWebhooksStack extends Stack {
     const attempts = { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] } as const;
     useTable(wmsDelivery, 'OPERATIONS_TABLE', data.operations, attempts);
     useTable(storefrontFulfill, 'OPERATIONS_TABLE', data.operations, attempts);
-    useTable(operations, 'OPERATIONS_TABLE', data.operations, attempts);
+    useTable(operatorApi, 'OPERATIONS_TABLE', data.operations, attempts);
     useTable(retrySweeper, 'OPERATIONS_TABLE', data.operations, { ...attempts, queryIndex: DUE_INDEX_NAME });
     nameTable(tracking, 'OPERATIONS_TABLE', data.operations);
     // The refresh reads the shared TOP ban; the worker also extends it.
@@ -131,7 +131,7 @@ export class TopWebhooksStack extends Stack {
 
     // And with the logistics-orders table.
     useTable(tracking, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem', 'PutItem'] });
-    useTable(operations, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem'] });
+    useTable(operatorApi, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem'] });
     useTable(refreshDispatcher, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, {
       items: ['GetItem', 'UpdateItem', 'DeleteItem'],
       queryIndex: DUE_INDEX_NAME,
@@ -146,7 +146,7 @@ export class TopWebhooksStack extends Stack {
       wmsDelivery,
       storefrontFulfill,
       tracking,
-      operations,
+      operatorApi,
       retrySweeper,
       refreshDispatcher,
       refreshWorker,
@@ -201,7 +201,7 @@ export class TopWebhooksStack extends Stack {
     const api = new WebhookApi(this, 'Api', {
       stage,
       webhooks: { wmsDelivery, storefrontFulfill, tracking },
-      operations,
+      operatorApi,
       rateLimit: settings.api.rateLimit,
       burstLimit: settings.api.burstLimit,
       logRetention: settings.logRetentionDays,
@@ -211,7 +211,7 @@ export class TopWebhooksStack extends Stack {
       'wms-delivery': wmsDelivery,
       'storefront-fulfill': storefrontFulfill,
       tracking,
-      operations,
+      'operator-api': operatorApi,
       'retry-sweeper': retrySweeper,
       'refresh-dispatcher': refreshDispatcher,
       'refresh-worker': refreshWorker,

@@ -11,7 +11,7 @@ export interface LocalFunctions {
   readonly wmsDelivery: HttpHandler;
   readonly storefrontFulfill: HttpHandler;
   readonly tracking: HttpHandler;
-  readonly operations: HttpHandler;
+  readonly operatorApi: HttpHandler;
   readonly retrySweeper: ScheduledHandler;
   readonly refreshDispatcher: ScheduledHandler;
   readonly refreshWorker: QueueHandler;
@@ -39,7 +39,7 @@ export async function loadLocalFunctions(): Promise<LocalFunctions> {
     wmsDelivery,
     storefrontFulfill,
     tracking,
-    operations,
+    operatorApi,
     retrySweeper,
     refreshDispatcher,
     refreshWorker,
@@ -47,7 +47,7 @@ export async function loadLocalFunctions(): Promise<LocalFunctions> {
     load('functions/wms-delivery/index.ts', () => import('../functions/wms-delivery/index.ts')),
     load('functions/storefront-fulfill/index.ts', () => import('../functions/storefront-fulfill/index.ts')),
     load('functions/tracking/index.ts', () => import('../functions/tracking/index.ts')),
-    load('functions/operations/index.ts', () => import('../functions/operations/index.ts')),
+    load('functions/operator-api/index.ts', () => import('../functions/operator-api/index.ts')),
     load('functions/retry-sweeper/index.ts', () => import('../functions/retry-sweeper/index.ts')),
     load('functions/refresh-dispatcher/index.ts', () => import('../functions/refresh-dispatcher/index.ts')),
     load('functions/refresh-worker/index.ts', () => import('../functions/refresh-worker/index.ts')),
@@ -56,7 +56,7 @@ export async function loadLocalFunctions(): Promise<LocalFunctions> {
     wmsDelivery: wmsDelivery.handler,
     storefrontFulfill: storefrontFulfill.handler,
     tracking: tracking.handler,
-    operations: operations.handler,
+    operatorApi: operatorApi.handler,
     retrySweeper: retrySweeper.handler,
     refreshDispatcher: refreshDispatcher.handler,
     refreshWorker: refreshWorker.handler,

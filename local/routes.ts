@@ -13,7 +13,7 @@ export type WebhookSource = keyof typeof WEBHOOK_PATHS;
 
 // The functions' timeouts in the CDK stack (infra/stack.ts): a lease left by a killed invocation lapses
 // as soon after the kill here as there.
-const TIMEOUT_MS = { webhook: 15_000, tracking: 10_000, operations: 15_000 } as const;
+const TIMEOUT_MS = { webhook: 15_000, tracking: 10_000, operatorApi: 15_000 } as const;
 
 /** The HTTP API of the stack, as the CDK app declares it; the operator API answers this machine only. */
 export function localRoutes(
@@ -42,28 +42,28 @@ export function localRoutes(
       timeoutMs: TIMEOUT_MS.tracking,
     },
     {
-      name: 'operations',
+      name: 'operator-api',
       method: 'GET',
       path: '/logistics-orders/{id}',
-      handler: functions.operations,
+      handler: functions.operatorApi,
       loopbackOnly: true,
-      timeoutMs: TIMEOUT_MS.operations,
+      timeoutMs: TIMEOUT_MS.operatorApi,
     },
     {
-      name: 'operations',
+      name: 'operator-api',
       method: 'GET',
       path: '/operations/{id}',
-      handler: functions.operations,
+      handler: functions.operatorApi,
       loopbackOnly: true,
-      timeoutMs: TIMEOUT_MS.operations,
+      timeoutMs: TIMEOUT_MS.operatorApi,
     },
     {
-      name: 'operations',
+      name: 'operator-api',
       method: 'POST',
       path: '/operations/{id}/replay',
-      handler: functions.operations,
+      handler: functions.operatorApi,
       loopbackOnly: true,
-      timeoutMs: TIMEOUT_MS.operations,
+      timeoutMs: TIMEOUT_MS.operatorApi,
     },
   ];
 }

@@ -13,7 +13,7 @@ export const WEBHOOK_ROUTES = {
   tracking: { method: HttpMethod.POST, path: '/webhooks/storefront/logistics-orders' },
 } as const;
 
-/** The operator routes: IAM-authorized (SigV4), served by the operations function. */
+/** The operator routes: IAM-authorized (SigV4), served by the operator API function. */
 export const OPERATOR_ROUTES = [
   { method: HttpMethod.GET, path: '/operations/{id}' },
   { method: HttpMethod.POST, path: '/operations/{id}/replay' },
@@ -26,7 +26,7 @@ export interface WebhookApiProps {
   /** The function behind each webhook route of `WEBHOOK_ROUTES`. */
   readonly webhooks: Record<keyof typeof WEBHOOK_ROUTES, HouseFunction>;
   /** The function behind the IAM-authorized operator routes. */
-  readonly operations: HouseFunction;
+  readonly operatorApi: HouseFunction;
   /** Steady-state requests per second the default stage accepts. */
   readonly rateLimit: number;
   /** Requests the default stage accepts at once (its token bucket's size). */
@@ -74,7 +74,7 @@ export class WebhookApi extends Construct {
         });
       }
     }
-    const operator = new HttpLambdaIntegration('OperationsIntegration', props.operations);
+    const operator = new HttpLambdaIntegration('OperatorApiIntegration', props.operatorApi);
     const iam = new HttpIamAuthorizer();
     for (const route of OPERATOR_ROUTES) {
       this.api.addRoutes({

@@ -14,7 +14,7 @@ const SERVICES = [
   'wms-delivery',
   'storefront-fulfill',
   'tracking',
-  'operations',
+  'operator-api',
   'retry-sweeper',
   'refresh-dispatcher',
   'refresh-worker',

@@ -7,7 +7,7 @@ import { logicalIdOf, resourcesOf, synthStack } from '#test/helpers/cdk.ts';
 const PLATFORM_CALLERS = [
   'wms-delivery',
   'storefront-fulfill',
-  'operations',
+  'operator-api',
   'retry-sweeper',
   'refresh-worker',
 ];

@@ -54,7 +54,7 @@ describe('what each function may do with the tables', () => {
   it.each([
     ['wms-delivery', { Operations: ITEM_ACCESS }],
     ['storefront-fulfill', { Operations: ITEM_ACCESS }],
-    ['operations', { Operations: ITEM_ACCESS, LogisticsOrders: ['GetItem'] }],
+    ['operator-api', { Operations: ITEM_ACCESS, LogisticsOrders: ['GetItem'] }],
     ['retry-sweeper', { Operations: ITEM_ACCESS, 'Operations/index/due': ['Query'] }],
     ['tracking', { LogisticsOrders: ['GetItem', 'PutItem'] }],
     [
@@ -74,7 +74,7 @@ describe('what each function may do with the tables', () => {
     const withKey = Object.keys(stack.functions).filter((service) =>
       statementsOf(service).some((s) => list(s.Action).includes('kms:Decrypt')),
     );
-    expect(withKey.sort()).toEqual(['operations', 'refresh-dispatcher', 'refresh-worker', 'tracking']);
+    expect(withKey.sort()).toEqual(['operator-api', 'refresh-dispatcher', 'refresh-worker', 'tracking']);
     for (const service of withKey) {
       for (const statement of statementsOf(service).filter((s) =>
         list(s.Action).some((a) => a.startsWith('kms:')),
@@ -87,7 +87,7 @@ describe('what each function may do with the tables', () => {
       }
     }
     // The operator's view only reads: it cannot encrypt.
-    const operatorKms = statementsOf('operations').flatMap((s) =>
+    const operatorKms = statementsOf('operator-api').flatMap((s) =>
       list(s.Action).filter((a) => a.startsWith('kms:')),
     );
     expect(operatorKms.sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
@@ -108,7 +108,7 @@ describe('secrets, queue and bus', () => {
     expect(secretsReadBy('wms-delivery')).toEqual(['topCredentials', 'wmsWebhook']);
     expect(secretsReadBy('storefront-fulfill')).toEqual(['storefrontWebhook', 'topCredentials']);
     expect(secretsReadBy('tracking')).toEqual(['storefrontWebhook', 'topCredentials']);
-    for (const service of ['operations', 'retry-sweeper', 'refresh-dispatcher', 'refresh-worker']) {
+    for (const service of ['operator-api', 'retry-sweeper', 'refresh-dispatcher', 'refresh-worker']) {
       expect(secretsReadBy(service)).toEqual(['topCredentials']);
     }
   });

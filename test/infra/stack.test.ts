@@ -14,7 +14,7 @@ const COLD_START_OPTIONS: Record<string, LoadConfigOptions> = {
   'wms-delivery': { webhookSources: ['wms'] },
   'storefront-fulfill': { webhookSources: ['storefront'] },
   tracking: { webhookSources: ['storefront'], tracking: [] },
-  operations: { tracking: [] },
+  'operator-api': { tracking: [] },
   'retry-sweeper': {},
   'refresh-dispatcher': { tracking: ['queue'] },
   'refresh-worker': { tracking: ['events'] },

@@ -36,7 +36,7 @@ function stubFunctions() {
     wmsDelivery: async (event) => ({ statusCode: 202, body: event.routeKey }),
     storefrontFulfill: async (event) => ({ statusCode: 200, body: event.routeKey }),
     tracking: async (event) => ({ statusCode: 201, body: event.routeKey }),
-    operations: async (event, context) => ({
+    operatorApi: async (event, context) => ({
       statusCode: 200,
       body: `${event.routeKey} ${context.functionName}`,
     }),
@@ -112,8 +112,8 @@ describe('startStack', () => {
     expect(answers).toEqual([
       'POST /webhooks/wms/delivery-orders',
       'POST /webhooks/storefront/fulfillments',
-      'GET /operations/{id} operations',
-      'POST /operations/{id}/replay operations',
+      'GET /operations/{id} operator-api',
+      'POST /operations/{id}/replay operator-api',
     ]);
   });
 
