@@ -1,4 +1,4 @@
-import { ProblemError } from '#lib/errors/problem-error.ts';
+import { PROBLEMS, ProblemError } from '#lib/errors/problem-error.ts';
 import type { Protocol } from '#lib/top/platform.ts';
 import type { SIGN_METHODS } from '#lib/top/sign.ts';
 import { type Problems, parseEnvironment } from './environment.ts';
@@ -15,14 +15,9 @@ import {
  * is a deployment's fault: never the sender's, and never shown to one.
  */
 export class ConfigError extends ProblemError {
-  readonly status = 500;
-  readonly slug = 'internal';
-  readonly title = 'Internal Server Error';
-  readonly outcome = 'error';
-  override readonly logLevel = 'error';
   readonly problems: readonly string[];
   constructor(problems: readonly string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
+    super(`invalid configuration: ${problems.join('; ')}`, PROBLEMS.internal);
     this.problems = problems;
   }
 }

@@ -1,17 +1,18 @@
-import { ProblemError } from '#lib/errors/problem-error.ts';
+import { PROBLEMS, ProblemError } from '#lib/errors/problem-error.ts';
 
-/** Base of the outbox's errors: what a caller meets about an operation, and the store failing. */
+/** Base of the outbox's errors: what a caller meets about an operation. */
 export abstract class OperationsError extends ProblemError {}
 
 /** The same idempotency key arrived with another body: a sender bug, never replayed or sent. */
 export class IdempotencyKeyReusedError extends OperationsError {
-  readonly status = 422;
-  readonly slug = 'idempotency-key-reused';
-  readonly title = 'Idempotency key reused';
-  readonly outcome = 'key_reused';
   readonly operationId: string;
   constructor(operationId: string) {
-    super('this idempotency key was already used with another body');
+    super('this idempotency key was already used with another body', {
+      status: 422,
+      slug: 'idempotency-key-reused',
+      title: 'Idempotency key reused',
+      outcome: 'key_reused',
+    });
     this.operationId = operationId;
   }
 
@@ -22,14 +23,15 @@ export class IdempotencyKeyReusedError extends OperationsError {
 
 /** Another invocation holds the operation under a live lease; the sender should retry later. */
 export class OperationInFlightError extends OperationsError {
-  readonly status = 409;
-  readonly slug = 'operation-in-flight';
-  readonly title = 'Operation in flight';
-  readonly outcome = 'in_flight';
   readonly operationId: string;
   readonly retryAfterMs: number;
   constructor(operationId: string, retryAfterMs: number) {
-    super('this delivery is being processed; retry later');
+    super('this delivery is being processed; retry later', {
+      status: 409,
+      slug: 'operation-in-flight',
+      title: 'Operation in flight',
+      outcome: 'in_flight',
+    });
     this.operationId = operationId;
     this.retryAfterMs = retryAfterMs;
   }
@@ -44,13 +46,14 @@ export class OperationInFlightError extends OperationsError {
 }
 
 export class OperationNotFoundError extends OperationsError {
-  readonly status = 404;
-  readonly slug = 'operation-not-found';
-  readonly title = 'Operation not found';
-  readonly outcome = 'not_found';
   readonly operationId: string;
   constructor(operationId: string) {
-    super(`no operation ${operationId}`);
+    super(`no operation ${operationId}`, {
+      status: 404,
+      slug: 'operation-not-found',
+      title: 'Operation not found',
+      outcome: 'not_found',
+    });
     this.operationId = operationId;
   }
 
@@ -61,15 +64,16 @@ export class OperationNotFoundError extends OperationsError {
 
 /** Only DEAD and FAILED operations can be replayed. */
 export class OperationNotReplayableError extends OperationsError {
-  readonly status = 409;
-  readonly slug = 'operation-not-replayable';
-  readonly title = 'Operation not replayable';
-  readonly outcome = 'conflict';
   readonly operationId: string;
   /** The operation's status, which is not one a replay takes. */
   readonly operationStatus: string;
   constructor(operationId: string, operationStatus: string) {
-    super(`operation ${operationId} is ${operationStatus}; only DEAD or FAILED operations can be replayed`);
+    super(`operation ${operationId} is ${operationStatus}; only DEAD or FAILED operations can be replayed`, {
+      status: 409,
+      slug: 'operation-not-replayable',
+      title: 'Operation not replayable',
+      outcome: 'conflict',
+    });
     this.operationId = operationId;
     this.operationStatus = operationStatus;
   }
@@ -84,25 +88,20 @@ export class OperationNotReplayableError extends OperationsError {
  * attempt treats it as a passing failure; should it reach the edge, it is ours, not the sender's.
  */
 export class LeaseLostError extends OperationsError {
-  readonly status = 500;
-  readonly slug = 'internal';
-  readonly title = 'Internal Server Error';
-  readonly outcome = 'error';
-  override readonly logLevel = 'error';
   readonly operationId: string;
   constructor(operationId: string) {
-    super(`lost the lease on operation ${operationId}`);
+    super(`lost the lease on operation ${operationId}`, PROBLEMS.internal);
     this.operationId = operationId;
   }
 }
 
 /** The operation, its request included, is past DynamoDB's 400 KB item limit: it can never be kept. */
 export class OperationTooLargeError extends OperationsError {
-  readonly status = 413;
-  readonly slug = 'payload-too-large';
-  readonly title = 'Payload too large';
-  readonly outcome = 'invalid';
   constructor(options: { cause: unknown }) {
-    super('the request is too large to be recorded (DynamoDB items hold at most 400 KB)', options);
+    super(
+      'the request is too large to be recorded (DynamoDB items hold at most 400 KB)',
+      { status: 413, slug: 'payload-too-large', title: 'Payload too large', outcome: 'invalid' },
+      options,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { OperationsError } from './errors.ts';
+import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { itemKey } from './keys.ts';
 import { FLOWS, OPERATION_ERROR_KINDS, OPERATION_STATUSES, type Operation } from './operation.ts';
 import { DUE_SHARD, indexTime } from './table.ts';
@@ -50,23 +50,6 @@ const OperationItem = z.object({
   expires_at: time,
 });
 
-/**
- * An operation item that is not one this code wrote (a status it does not know, a field missing or of
- * another type): refused rather than acted on. Names the fields, never their values.
- */
-export class CorruptOperationError extends OperationsError {
-  readonly status = 500;
-  readonly slug = 'internal';
-  readonly title = 'Internal Server Error';
-  readonly outcome = 'error';
-  override readonly logLevel = 'error';
-  readonly fields: readonly string[];
-  constructor(fields: readonly string[]) {
-    super(`an operation item does not read as an operation: ${fields.join(', ')}`);
-    this.fields = fields;
-  }
-}
-
 /** The stored item: the operation, its key, and its place in the due index when it has one. */
 export function operationToItem(operation: Operation): Record<string, unknown> {
   const key = itemKey.operation(operation.operation_id);
@@ -83,11 +66,11 @@ export function operationToItem(operation: Operation): Record<string, unknown> {
   };
 }
 
-/** The operation an item holds, checked field by field. Throws {@link CorruptOperationError}. */
+/** The operation an item holds, checked field by field. Throws {@link CorruptItemError}. */
 export function operationFromItem(item: Record<string, unknown>): Operation {
   const parsed = OperationItem.safeParse(item);
   if (!parsed.success) {
-    throw new CorruptOperationError(parsed.error.issues.map((issue) => issue.path.join('.') || '(root)'));
+    throw new CorruptItemError('operation', issuePaths(parsed.error.issues));
   }
   return parsed.data;
 }

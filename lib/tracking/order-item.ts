@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { indexTime } from '#lib/operations/table.ts';
-import { CorruptTrackedOrderError, issuePaths } from './errors.ts';
 import { REFRESH_ERROR_KINDS, type TrackedOrder } from './order.ts';
 import { parkedShard, REFRESH_SHARD } from './table.ts';
 
@@ -64,9 +64,9 @@ export function orderToItem(order: TrackedOrder): Record<string, unknown> {
   return { ...key, ...order, ...place };
 }
 
-/** The tracked order an item holds, checked field by field. Throws {@link CorruptTrackedOrderError}. */
+/** The tracked order an item holds, checked field by field. Throws {@link CorruptItemError}. */
 export function orderFromItem(item: Record<string, unknown>): TrackedOrder {
   const parsed = TrackedOrderItem.safeParse(item);
-  if (!parsed.success) throw new CorruptTrackedOrderError(issuePaths(parsed.error.issues));
+  if (!parsed.success) throw new CorruptItemError('tracked order', issuePaths(parsed.error.issues));
   return parsed.data;
 }

@@ -1,6 +1,6 @@
 import * as z from 'zod';
+import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { indexTime } from '#lib/operations/table.ts';
-import { CorruptParkedSellerError, issuePaths } from './errors.ts';
 import { PARKED_SELLERS_SHARD } from './table.ts';
 
 /** A seller whose orders wait for a session other than the one that failed. */
@@ -30,9 +30,9 @@ export function parkedSellerToItem(seller: ParkedSeller, at: number): Record<str
   };
 }
 
-/** The parked seller an item holds, checked field by field. Throws {@link CorruptParkedSellerError}. */
+/** The parked seller an item holds, checked field by field. Throws {@link CorruptItemError}. */
 export function parkedSellerFromItem(item: Record<string, unknown>): ParkedSeller {
   const parsed = ParkedSellerItem.safeParse(item);
-  if (!parsed.success) throw new CorruptParkedSellerError(issuePaths(parsed.error.issues));
+  if (!parsed.success) throw new CorruptItemError('parked seller', issuePaths(parsed.error.issues));
   return { sellerId: parsed.data.seller_id, sessionFingerprint: parsed.data.session_fingerprint };
 }

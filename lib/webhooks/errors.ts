@@ -1,4 +1,4 @@
-import { ProblemError } from '#lib/errors/problem-error.ts';
+import { PROBLEMS, ProblemError } from '#lib/errors/problem-error.ts';
 
 /** Why a delivery failed verification; logged, never sent back to the sender. */
 export type WebhookVerificationReason =
@@ -16,13 +16,14 @@ export abstract class WebhookError extends ProblemError {}
  * answer teaches a forger nothing; `reason` is for our logs.
  */
 export class WebhookVerificationError extends WebhookError {
-  readonly status = 401;
-  readonly slug = 'invalid-signature';
-  readonly title = 'Unauthorized';
-  readonly outcome = 'unauthorized';
   readonly reason: WebhookVerificationReason;
   constructor(reason: WebhookVerificationReason) {
-    super('webhook signature verification failed');
+    super('webhook signature verification failed', {
+      status: 401,
+      slug: 'invalid-signature',
+      title: 'Unauthorized',
+      outcome: 'unauthorized',
+    });
     this.reason = reason;
   }
 
@@ -36,9 +37,7 @@ export class WebhookVerificationError extends WebhookError {
  * own secret is malformed: an operator must fix it, and the sender's retry then gets through.
  */
 export class WebhookSecretFormatError extends WebhookError {
-  readonly status = 503;
-  readonly slug = 'dependency-unavailable';
-  readonly title = 'Service unavailable';
-  readonly outcome = 'unavailable';
-  override readonly logLevel = 'error';
+  constructor(message: string) {
+    super(message, PROBLEMS.misconfigured);
+  }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '#lib/config/config.ts';
 import { CredentialsError, SecretFormatError, UnknownSellerError } from '#lib/credentials/errors.ts';
 import { StoreError, StoreUnavailableError } from '#lib/dynamo/errors.ts';
-import type { ProblemError } from '#lib/errors/problem-error.ts';
+import type { ProblemError, ProblemKind } from '#lib/errors/problem-error.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
 import { InvalidPayloadError, RequestError } from '#lib/http/errors.ts';
 import { OperationInFlightError, OperationsError } from '#lib/operations/errors.ts';
@@ -14,43 +14,51 @@ const body = (error: unknown) => JSON.parse(String(errorResponse(error).response
 
 // Errors the mapping has never heard of, one per part: each is answered by what it carries.
 class TeapotRequest extends RequestError {
-  readonly status = 418;
-  readonly slug = 'teapot';
-  readonly title = 'Teapot';
+  constructor(message: string) {
+    super(message, { status: 418, slug: 'teapot', title: 'Teapot' });
+  }
 }
 class OperationGone extends OperationsError {
-  readonly status = 410;
-  readonly slug = 'operation-gone';
-  readonly title = 'Operation gone';
-  readonly outcome = 'not_found';
+  constructor(message: string) {
+    super(message, { status: 410, slug: 'operation-gone', title: 'Operation gone', outcome: 'not_found' });
+  }
   override extensions() {
     return { operation_id: 'op-1' };
   }
 }
-class SellerSuspended extends CredentialsError {
-  readonly status = 403;
-  readonly slug = 'seller-suspended';
-  readonly title = 'Seller suspended';
-  readonly outcome = 'invalid';
-}
-class StoreThrottled extends StoreError {
-  readonly status = 429;
-  readonly slug = 'throttled';
-  readonly title = 'Throttled';
-  readonly outcome = 'unavailable';
-}
-class OrderUntracked extends TrackingError {
-  readonly status = 410;
-  readonly slug = 'order-untracked';
-  readonly title = 'Order no longer tracked';
-  readonly outcome = 'not_found';
-}
-class SignatureScheme extends WebhookError {
-  readonly status = 400;
-  readonly slug = 'unknown-signature-scheme';
-  readonly title = 'Unknown signature scheme';
-  readonly outcome = 'unauthorized';
-}
+const newError = (
+  Base: abstract new (message: string, problem: ProblemKind) => ProblemError,
+  problem: ProblemKind,
+) =>
+  class extends Base {
+    constructor(message: string) {
+      super(message, problem);
+    }
+  };
+const SellerSuspended = newError(CredentialsError, {
+  status: 403,
+  slug: 'seller-suspended',
+  title: 'Seller suspended',
+  outcome: 'invalid',
+});
+const StoreThrottled = newError(StoreError, {
+  status: 429,
+  slug: 'throttled',
+  title: 'Throttled',
+  outcome: 'unavailable',
+});
+const OrderUntracked = newError(TrackingError, {
+  status: 410,
+  slug: 'order-untracked',
+  title: 'Order no longer tracked',
+  outcome: 'not_found',
+});
+const SignatureScheme = newError(WebhookError, {
+  status: 400,
+  slug: 'unknown-signature-scheme',
+  title: 'Unknown signature scheme',
+  outcome: 'unauthorized',
+});
 
 describe('errorResponse', () => {
   it.each<[string, ProblemError, number, string]>([

@@ -3,8 +3,9 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { CorruptItemError } from '#lib/dynamo/errors.ts';
 import { DedupeStore } from '#lib/operations/dedupe-store.ts';
-import { CorruptOperationError, operationToItem } from '#lib/operations/operation-item.ts';
+import { operationToItem } from '#lib/operations/operation-item.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
 import { claimedOperation } from '#test/helpers/operations.ts';
 
@@ -60,7 +61,7 @@ describe('OperationsStore.create, counted in DynamoDB requests', () => {
 
     const error = await new OperationsStore(options).create(claimedOperation(now)).catch((e) => e);
 
-    expect(error).toBeInstanceOf(CorruptOperationError);
+    expect(error).toBeInstanceOf(CorruptItemError);
     expect(error.fields).toEqual(['status', 'attempts']);
     expect(error.message).not.toContain('HALF_DONE');
   });

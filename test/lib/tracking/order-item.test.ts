@@ -1,7 +1,7 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { CorruptItemError } from '#lib/dynamo/errors.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
-import { CorruptTrackedOrderError } from '#lib/tracking/errors.ts';
 import type { TrackedOrder } from '#lib/tracking/order.ts';
 import { orderFromItem, orderIdFromKey, orderKey, orderToItem } from '#lib/tracking/order-item.ts';
 
@@ -45,11 +45,11 @@ const stored = (item: Record<string, unknown>) => unmarshall(marshall(item, { re
 
 const { finished_at: _f, expires_at: _e, ...withoutUndefined } = fullOrder;
 
-const refusal = (item: Record<string, unknown>): CorruptTrackedOrderError => {
+const refusal = (item: Record<string, unknown>): CorruptItemError => {
   try {
     orderFromItem(item);
   } catch (error) {
-    if (error instanceof CorruptTrackedOrderError) return error;
+    if (error instanceof CorruptItemError) return error;
     throw error;
   }
   throw new Error('the item was read');

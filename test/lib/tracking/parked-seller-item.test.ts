@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CorruptParkedSellerError } from '#lib/tracking/errors.ts';
+import { CorruptItemError } from '#lib/dynamo/errors.ts';
 import { parkedSellerFromItem, parkedSellerToItem } from '#lib/tracking/parked-seller-item.ts';
 
 describe('parked seller items', () => {
@@ -22,7 +22,7 @@ describe('parked seller items', () => {
         return caught;
       }
     })();
-    expect(error).toBeInstanceOf(CorruptParkedSellerError);
+    expect(error).toBeInstanceOf(CorruptItemError);
     expect(error).toMatchObject({ fields: ['session_fingerprint'], status: 500, logLevel: 'error' });
     expect((error as Error).message).not.toContain('shop-9');
     expect((error as Error).message).not.toContain('42');

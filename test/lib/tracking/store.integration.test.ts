@@ -1,7 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorruptTrackedOrderError } from '#lib/tracking/errors.ts';
+import { CorruptItemError } from '#lib/dynamo/errors.ts';
 import type { TrackedOrder } from '#lib/tracking/order.ts';
 import { TrackingStore } from '#lib/tracking/store.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
@@ -130,7 +130,7 @@ describe('TrackingStore against dynalite', () => {
       }),
     );
     const error = await store.get('BP1').catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(CorruptTrackedOrderError);
+    expect(error).toBeInstanceOf(CorruptItemError);
     expect(error).toMatchObject({ fields: ['status', 'history', 'unchanged_refreshes'] });
     expect((error as Error).message).not.toContain('shop-1');
   });
