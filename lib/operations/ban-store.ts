@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
-import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
+import { storeCalls } from '#lib/dynamo/calls.ts';
+import { TableStore } from '#lib/dynamo/table-store.ts';
+import { itemKey, OPERATIONS_STORE } from './keys.ts';
 
 /** TOP's rate-limit ban as every invocation shares it: when it ends, and a ban met to add. */
 export interface RateLimitBan {
@@ -13,27 +14,19 @@ export interface RateLimitBan {
 const dynamo = storeCalls(OPERATIONS_STORE);
 
 /** The shared ban, one item of the operations table. */
-export class BanStore implements RateLimitBan {
-  readonly #doc;
-  readonly #table: string;
-
-  constructor(options: OperationsTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-  }
-
+export class BanStore extends TableStore implements RateLimitBan {
   async until(): Promise<number> {
     const { Item } = await dynamo.call('read the rate-limit ban', () =>
-      this.#doc.send(new GetCommand({ TableName: this.#table, Key: itemKey.ban() })),
+      this.doc.send(new GetCommand({ TableName: this.table, Key: itemKey.ban() })),
     );
     return typeof Item?.until === 'number' ? Item.until : 0;
   }
 
   async extend(until: number): Promise<void> {
     await dynamo.conditional('record a rate-limit ban', () =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...itemKey.ban(), until, expires_at: Math.ceil(until / 1000) + 86_400 },
           ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
           ExpressionAttributeNames: { '#until': 'until' },

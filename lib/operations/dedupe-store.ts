@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
-import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
+import { TableStore } from '#lib/dynamo/table-store.ts';
+import { itemKey, OPERATIONS_STORE } from './keys.ts';
 
 const dynamo = storeCalls(OPERATIONS_STORE);
 // A marker released between our write and our read is tried again; a few rounds settle it.
@@ -13,17 +14,7 @@ const HOLD_ROUNDS = 3;
  * The dedupe markers of the operations table: which operation may send a fact (a fulfilment of one
  * order and tracking number), so two deliveries of one fact under different ids send it once.
  */
-export class DedupeStore {
-  readonly #doc;
-  readonly #table: string;
-  readonly #now: () => number;
-
-  constructor(options: OperationsTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
-  }
-
+export class DedupeStore extends TableStore {
   /**
    * Makes `operationId` the one operation that may send the fact `key`. Returns the holder:
    * `operationId` itself when it got (or already had) the marker. One write, which brings back the
@@ -33,12 +24,12 @@ export class DedupeStore {
     for (let round = 0; round < HOLD_ROUNDS; round++) {
       let met: Record<string, unknown> | undefined;
       try {
-        await this.#doc.send(
+        await this.doc.send(
           new PutCommand({
-            TableName: this.#table,
+            TableName: this.table,
             Item: { ...itemKey.dedupe(key), operation_id: operationId, expires_at: expiresAt },
             ConditionExpression: 'attribute_not_exists(pk) OR operation_id = :me OR expires_at < :nowSeconds',
-            ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': Math.floor(this.#now() / 1000) },
+            ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': this.nowSeconds() },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
@@ -59,9 +50,9 @@ export class DedupeStore {
   /** Moves the fact `key` from `from` (which can no longer send it) to `to`; `false` if it moved meanwhile. */
   take(key: string, from: string, to: string, expiresAt: number): Promise<boolean> {
     return dynamo.conditional('take over a fulfilment', () =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: { ...itemKey.dedupe(key), operation_id: to, expires_at: expiresAt },
           ConditionExpression: 'operation_id = :from',
           ExpressionAttributeValues: { ':from': from },
@@ -73,9 +64,9 @@ export class DedupeStore {
   /** Lets another operation send the fact again (ours will not). */
   async release(key: string, operationId: string): Promise<void> {
     await dynamo.conditional('release a fulfilment', () =>
-      this.#doc.send(
+      this.doc.send(
         new DeleteCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: itemKey.dedupe(key),
           ConditionExpression: 'operation_id = :me',
           ExpressionAttributeValues: { ':me': operationId },
@@ -86,8 +77,8 @@ export class DedupeStore {
 
   async #read(key: string): Promise<Record<string, unknown> | undefined> {
     const { Item } = await dynamo.call('read a fulfilment claim', () =>
-      this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: itemKey.dedupe(key), ConsistentRead: true }),
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: itemKey.dedupe(key), ConsistentRead: true }),
       ),
     );
     return Item;

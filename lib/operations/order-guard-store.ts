@@ -1,8 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
-import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
+import { TableStore } from '#lib/dynamo/table-store.ts';
+import { itemKey, OPERATIONS_STORE } from './keys.ts';
 
 /** What the ordering guard of one delivery-order key knows of the last event delivered for it. */
 export interface OrderHistory {
@@ -19,17 +20,7 @@ const dynamo = storeCalls(OPERATIONS_STORE);
  * The ordering guards of delivery orders, items of the operations table: which operation holds a
  * delivery order's key now, and the last event delivered for it.
  */
-export class OrderGuardStore {
-  readonly #doc;
-  readonly #table: string;
-  readonly #now: () => number;
-
-  constructor(options: OperationsTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
-  }
-
+export class OrderGuardStore extends TableStore {
   /**
    * Holds the ordering guard of each key for `operationId` until `holdUntil` (its lease), so one
    * event of a delivery order is in flight at a time. Keys are taken in order, and all given back
@@ -51,16 +42,16 @@ export class OrderGuardStore {
         return undefined;
       }
       held.push(key);
-      histories.push(orderHistory(item, Math.floor(this.#now() / 1000)));
+      histories.push(orderHistory(item, this.nowSeconds()));
     }
     return histories;
   }
 
   async #holdOne(key: string, operationId: string, holdUntil: number, expiresAt: number) {
     try {
-      const { Attributes } = await this.#doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: itemKey.orderGuard(key),
           // A guard past its TTL keeps its old expiry, so its history still reads as gone.
           UpdateExpression:
@@ -70,7 +61,7 @@ export class OrderGuardStore {
             ':me': operationId,
             ':until': holdUntil,
             ':expires': expiresAt,
-            ':now': this.#now(),
+            ':now': this.now(),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -86,9 +77,9 @@ export class OrderGuardStore {
   async release(keys: readonly string[], operationId: string): Promise<void> {
     for (const key of keys) {
       await dynamo.conditional('release the ordering guard', async () => {
-        await this.#doc.send(
+        await this.doc.send(
           new UpdateCommand({
-            TableName: this.#table,
+            TableName: this.table,
             Key: itemKey.orderGuard(key),
             UpdateExpression: 'REMOVE holder, holder_until',
             ConditionExpression: 'holder = :me',
@@ -115,7 +106,7 @@ export class OrderGuardStore {
         ':status': event.status ?? '',
         ':me': operationId,
         ':expires': expiresAt,
-        ':nowSeconds': Math.floor(this.#now() / 1000),
+        ':nowSeconds': this.nowSeconds(),
       };
       const history =
         'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
@@ -123,9 +114,9 @@ export class OrderGuardStore {
         '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
       // Usually one write: still the holder, and the newest event so far.
       const advanced = await dynamo.conditional('advance the ordering guard', async () => {
-        await this.#doc.send(
+        await this.doc.send(
           new UpdateCommand({
-            TableName: this.#table,
+            TableName: this.table,
             Key: itemKey.orderGuard(key),
             UpdateExpression: `${history} REMOVE holder, holder_until`,
             ConditionExpression: `holder = :me AND ${newer}`,
@@ -136,9 +127,9 @@ export class OrderGuardStore {
       if (advanced) continue;
       // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
       await dynamo.conditional('advance the ordering guard', async () => {
-        await this.#doc.send(
+        await this.doc.send(
           new UpdateCommand({
-            TableName: this.#table,
+            TableName: this.table,
             Key: itemKey.orderGuard(key),
             UpdateExpression: history,
             ConditionExpression: newer,

@@ -1,17 +1,12 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
+import { TableStore } from '#lib/dynamo/table-store.ts';
 import { LeaseLostError, OperationTooLargeError } from './errors.ts';
 import { isOperationId } from './identity.ts';
-import { itemKey, OPERATIONS_STORE, type OperationsTableOptions } from './keys.ts';
+import { itemKey, OPERATIONS_STORE } from './keys.ts';
 import type { Operation } from './operation.ts';
 import { operationFromItem, operationToItem } from './operation-item.ts';
 import { DUE_INDEX, DUE_SHARD, dueBy, indexTime } from './table.ts';
@@ -37,17 +32,7 @@ const dynamo = storeCalls(OPERATIONS_STORE);
  * the shared ban (`BanStore`), the ordering guards (`OrderGuardStore`) and the dedupe markers
  * (`DedupeStore`). Every write is a single-item conditional write, alike on DynamoDB and dynalite.
  */
-export class OperationsStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #now: () => number;
-
-  constructor(options: OperationsTableOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
-  }
-
+export class OperationsStore extends TableStore {
   /**
    * Writes a new operation, or tells what holds its id: one conditional write, which on DynamoDB
    * brings back the live record it met (`ALL_OLD`); read once more only where the store does not
@@ -59,13 +44,13 @@ export class OperationsStore {
       throw new OperationTooLargeError({ cause: new Error(`item of about ${itemSize(item)} bytes`) });
     }
     try {
-      await this.#doc.send(
+      await this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: item,
           // A record past its TTL may linger until DynamoDB deletes it: it no longer counts.
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
-          ExpressionAttributeValues: { ':nowSeconds': this.#nowSeconds() },
+          ExpressionAttributeValues: { ':nowSeconds': this.nowSeconds() },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -86,11 +71,11 @@ export class OperationsStore {
   async get(operationId: string): Promise<Operation | undefined> {
     if (!isOperationId(operationId)) return undefined;
     const { Item } = await this.#call('read an operation', () =>
-      this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: itemKey.operation(operationId), ConsistentRead: true }),
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: itemKey.operation(operationId), ConsistentRead: true }),
       ),
     );
-    if (!Item || (Item.expires_at as number) < this.#nowSeconds()) return undefined;
+    if (!Item || (Item.expires_at as number) < this.nowSeconds()) return undefined;
     return operationFromItem(Item);
   }
 
@@ -104,12 +89,12 @@ export class OperationsStore {
     lease: { readonly token: string; readonly expiresAt: number },
   ): Promise<Operation | undefined> {
     if (!isOperationId(operationId)) return undefined;
-    const now = this.#now();
+    const now = this.now();
     const replay = mode === 'replay';
     try {
-      const { Attributes } = await this.#doc.send(
+      const { Attributes } = await this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: itemKey.operation(operationId),
           UpdateExpression: `SET #status = :inProgress, lease_token = :token, lease_expires_at = :expires,
             due_shard = :shard, due_at = :dueAt, updated_at = :now${replay ? ', attempts = :zero, budget_started_at = :now' : ''}
@@ -142,9 +127,9 @@ export class OperationsStore {
   /** Writes the outcome of an attempt; only the holder of the lease may. */
   async settle(operation: Operation, leaseToken: string): Promise<Operation> {
     const written = await this.#conditional('record an outcome', async () => {
-      await this.#doc.send(
+      await this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: operationToItem(operation),
           ConditionExpression: 'lease_token = :token AND #status = :inProgress',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -159,12 +144,12 @@ export class OperationsStore {
   /** Operations due at `now` (retries, lapsed leases), oldest first, from the sparse index. */
   async due(limit: number): Promise<DueOperation[]> {
     const { Items = [] } = await this.#call('list due operations', () =>
-      this.#doc.send(
+      this.doc.send(
         new QueryCommand({
-          TableName: this.#table,
+          TableName: this.table,
           IndexName: DUE_INDEX,
           KeyConditionExpression: 'due_shard = :shard AND due_at < :dueBy',
-          ExpressionAttributeValues: { ':shard': DUE_SHARD, ':dueBy': dueBy(this.#now()) },
+          ExpressionAttributeValues: { ':shard': DUE_SHARD, ':dueBy': dueBy(this.now()) },
           Limit: limit,
         }),
       ),
@@ -173,10 +158,6 @@ export class OperationsStore {
       operationId: String(item.pk).slice('op#'.length),
       dueAt: Math.floor(item.due_at as number),
     }));
-  }
-
-  #nowSeconds(): number {
-    return Math.floor(this.#now() / 1000);
   }
 
   #call<T>(action: string, send: () => Promise<T>): Promise<T> {

@@ -1,13 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { documentClient, storeCalls } from '#lib/dynamo/calls.ts';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { storeCalls } from '#lib/dynamo/calls.ts';
+import { TableStore } from '#lib/dynamo/table-store.ts';
 import { fitsInKey } from '#lib/flows/key-field.ts';
 import { DUE_INDEX, dueBy, indexTime } from '#lib/operations/table.ts';
 import type { TrackedOrder } from './order.ts';
@@ -24,12 +17,6 @@ export type { ParkedSeller } from './parked-seller-item.ts';
 
 const dynamo = storeCalls('logistics-orders store');
 
-export interface TrackingStoreOptions {
-  readonly client: DynamoDBClient;
-  readonly tableName: string;
-  readonly now?: () => number;
-}
-
 /** A page of the index: what it listed and where the next page starts. */
 export interface IndexPage<T> {
   readonly items: readonly T[];
@@ -45,26 +32,16 @@ export interface DueOrder {
  * Tracked logistics orders. Due orders, parked orders and sellers with parked orders are each a
  * partition of the sparse index, so finding work is always a Query. Single-item conditional writes.
  */
-export class TrackingStore {
-  readonly #doc: DynamoDBDocumentClient;
-  readonly #table: string;
-  readonly #now: () => number;
-
-  constructor(options: TrackingStoreOptions) {
-    this.#doc = documentClient(options.client);
-    this.#table = options.tableName;
-    this.#now = options.now ?? Date.now;
-  }
-
+export class TrackingStore extends TableStore {
   /** Starts tracking an order; `false` when it is tracked already. */
   register(order: TrackedOrder): Promise<boolean> {
     return dynamo.conditional('track a logistics order', () =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: orderToItem(order),
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
-          ExpressionAttributeValues: { ':nowSeconds': Math.floor(this.#now() / 1000) },
+          ExpressionAttributeValues: { ':nowSeconds': this.nowSeconds() },
         }),
       ),
     );
@@ -74,11 +51,11 @@ export class TrackingStore {
   async get(logisticsOrderId: string): Promise<TrackedOrder | undefined> {
     if (!fitsInKey(logisticsOrderId)) return undefined;
     const { Item } = await dynamo.call('read a logistics order', () =>
-      this.#doc.send(
-        new GetCommand({ TableName: this.#table, Key: orderKey(logisticsOrderId), ConsistentRead: true }),
+      this.doc.send(
+        new GetCommand({ TableName: this.table, Key: orderKey(logisticsOrderId), ConsistentRead: true }),
       ),
     );
-    if (!Item || (typeof Item.expires_at === 'number' && Item.expires_at < Math.floor(this.#now() / 1000))) {
+    if (!Item || (typeof Item.expires_at === 'number' && Item.expires_at < this.nowSeconds())) {
       return undefined;
     }
     return orderFromItem(Item);
@@ -86,7 +63,7 @@ export class TrackingStore {
 
   /** Orders due for a refresh at `now`, oldest first, one page at a time. */
   async due(limit: number, start?: Record<string, unknown>): Promise<IndexPage<DueOrder>> {
-    const page = await this.#query(REFRESH_SHARD, limit, start, this.#now());
+    const page = await this.#query(REFRESH_SHARD, limit, start, this.now());
     return {
       items: page.items.map((item) => ({
         logisticsOrderId: orderIdFromKey(item.pk),
@@ -103,9 +80,9 @@ export class TrackingStore {
    */
   claim(logisticsOrderId: string, seenDueAt: number, token: string, leaseUntil: number): Promise<boolean> {
     return dynamo.conditional('claim a due order', () =>
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: orderKey(logisticsOrderId),
           UpdateExpression: 'SET dispatch_token = :token, due_at = :dueAt, next_refresh_at = :lease',
           ConditionExpression: 'due_shard = :refresh AND due_at = :seen',
@@ -124,9 +101,9 @@ export class TrackingStore {
   /** Writes a refreshed order; only the holder of the current dispatch may. `false` if stale. */
   save(order: TrackedOrder, token: string): Promise<boolean> {
     return dynamo.conditional('save a logistics order', () =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Item: orderToItem({ ...order, dispatch_token: undefined }),
           ConditionExpression: 'dispatch_token = :token',
           ExpressionAttributeValues: { ':token': token },
@@ -144,8 +121,8 @@ export class TrackingStore {
       // The index holds keys only: the fingerprint is read from the item itself.
       for (const item of page.items) {
         const { Item } = await dynamo.call('read a parked seller', () =>
-          this.#doc.send(
-            new GetCommand({ TableName: this.#table, Key: { pk: item.pk }, ConsistentRead: true }),
+          this.doc.send(
+            new GetCommand({ TableName: this.table, Key: { pk: item.pk }, ConsistentRead: true }),
           ),
         );
         if (Item) sellers.push(parkedSellerFromItem(Item));
@@ -158,10 +135,10 @@ export class TrackingStore {
   /** Notes that `sellerId` has orders parked on the session `fingerprint`. */
   async markSellerParked(sellerId: string, fingerprint: string): Promise<void> {
     await dynamo.call('record a parked seller', () =>
-      this.#doc.send(
+      this.doc.send(
         new PutCommand({
-          TableName: this.#table,
-          Item: parkedSellerToItem({ sellerId, sessionFingerprint: fingerprint }, this.#now()),
+          TableName: this.table,
+          Item: parkedSellerToItem({ sellerId, sessionFingerprint: fingerprint }, this.now()),
         }),
       ),
     );
@@ -175,11 +152,11 @@ export class TrackingStore {
 
   /** Puts a parked order back among the due ones, due at once. */
   resume(logisticsOrderId: string, sellerId: string): Promise<boolean> {
-    const now = this.#now();
+    const now = this.now();
     return dynamo.conditional('resume a parked order', () =>
-      this.#doc.send(
+      this.doc.send(
         new UpdateCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: orderKey(logisticsOrderId),
           UpdateExpression:
             'SET due_shard = :refresh, due_at = :now, next_refresh_at = :now REMOVE parked, dispatch_token',
@@ -197,9 +174,9 @@ export class TrackingStore {
   /** The seller's orders are all back in the refresh; unless it was parked again on another session. */
   clearSellerParked(sellerId: string, fingerprint: string): Promise<boolean> {
     return dynamo.conditional('clear a parked seller', () =>
-      this.#doc.send(
+      this.doc.send(
         new DeleteCommand({
-          TableName: this.#table,
+          TableName: this.table,
           Key: parkedSellerKey(sellerId),
           ConditionExpression: 'session_fingerprint = :fingerprint',
           ExpressionAttributeValues: { ':fingerprint': fingerprint },
@@ -215,9 +192,9 @@ export class TrackingStore {
     dueAt?: number,
   ): Promise<IndexPage<Record<string, unknown>>> {
     const { Items = [], LastEvaluatedKey } = await dynamo.call('list the index', () =>
-      this.#doc.send(
+      this.doc.send(
         new QueryCommand({
-          TableName: this.#table,
+          TableName: this.table,
           IndexName: DUE_INDEX,
           KeyConditionExpression:
             dueAt === undefined ? 'due_shard = :shard' : 'due_shard = :shard AND due_at < :dueBy',

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll } from 'vitest';
 import { BanStore } from '#lib/operations/ban-store.ts';
 import { DedupeStore } from '#lib/operations/dedupe-store.ts';
 import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
@@ -51,4 +52,16 @@ export async function testStore(dynamo: TestDynamo, clock: { now: number } = { n
     orderGuards: new OrderGuardStore(options),
     dedupe: new DedupeStore(options),
   };
+}
+
+/** dynalite for the calling test file: started before its tests, stopped after them. */
+export function useTestDynamo(): { readonly dynamo: TestDynamo } {
+  const local = {} as { dynamo: TestDynamo };
+  beforeAll(async () => {
+    local.dynamo = await startTestDynamo();
+  });
+  afterAll(async () => {
+    await local.dynamo.close();
+  });
+  return local;
 }

@@ -1,26 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '#lib/config/config.ts';
+import { loadConfig } from '#lib/config/config.ts';
 import { parseSessions } from '#lib/config/secrets.ts';
+import { configProblemsOf, LOCAL_ENV } from '#test/helpers/config.ts';
 
 const local = {
-  OPERATIONS_TABLE: 'operations',
-  TOP_GATEWAY_URL: 'http://127.0.0.1:4100/router/rest',
-  AE_GATEWAY_URL: 'http://127.0.0.1:4100',
-  TOP_APP_KEY: '12345678',
-  TOP_APP_SECRET: 'app-secret',
+  ...LOCAL_ENV,
   TOP_SESSION: 'shop-1=session-1,shop-2=session-2',
   WMS_WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
 };
-
-const problemsOf = (run: () => unknown): readonly string[] => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const problemsOf = configProblemsOf;
 
 describe('loadConfig', () => {
   it('fills the defaults around the required keys', () => {

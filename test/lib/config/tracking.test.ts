@@ -1,27 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, loadConfig } from '#lib/config/config.ts';
+import { loadConfig } from '#lib/config/config.ts';
 import type { TrackingConfigFor } from '#lib/config/tracking.ts';
 import type { TrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 import type { RefreshQueue, StatusEventPublisher } from '#lib/tracking/ports.ts';
+import { configProblemsOf, LOCAL_ENV } from '#test/helpers/config.ts';
 
-const local = {
-  OPERATIONS_TABLE: 'operations',
-  TOP_GATEWAY_URL: 'http://127.0.0.1:4100/router/rest',
-  AE_GATEWAY_URL: 'http://127.0.0.1:4100',
-  TOP_APP_KEY: '12345678',
-  TOP_APP_SECRET: 'app-secret',
-  LOGISTICS_ORDERS_TABLE: 'logistics-orders',
-};
-
-const problemsOf = (run: () => unknown): readonly string[] => {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
-};
+const local = { ...LOCAL_ENV, LOGISTICS_ORDERS_TABLE: 'logistics-orders' };
+const problemsOf = configProblemsOf;
 
 describe('the tracking section', () => {
   it('is absent unless asked for', () => {

@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestDynamo, type TestDynamo, testStore } from '#test/helpers/dynamo.ts';
+import { describe, expect, it } from 'vitest';
+import { testStore, useTestDynamo } from '#test/helpers/dynamo.ts';
 
-let dynamo: TestDynamo;
-
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const local = useTestDynamo();
 
 describe('DedupeStore against dynalite: fulfilment dedupe markers', () => {
   it('gives a fact to one operation until it releases it', async () => {
-    const { dedupe } = await testStore(dynamo);
+    const { dedupe } = await testStore(local.dynamo);
     const expires = 9_999_999_999;
     expect(await dedupe.hold('fact-1', 'op_a', expires)).toBe('op_a');
     expect(await dedupe.hold('fact-1', 'op_a', expires)).toBe('op_a');

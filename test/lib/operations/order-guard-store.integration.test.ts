@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { OrderHistory } from '#lib/operations/order-guard-store.ts';
-import { startTestDynamo, type TestDynamo, testStore } from '#test/helpers/dynamo.ts';
+import { testStore, useTestDynamo } from '#test/helpers/dynamo.ts';
 
-let dynamo: TestDynamo;
-
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const local = useTestDynamo();
 
 describe('OrderGuardStore against dynalite: the ordering guard', () => {
   const FAR = 9_999_999_999;
@@ -17,7 +10,7 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     histories?.map((history) => history.lastOccurredAt);
 
   it('keeps the newest delivered event of each key and never moves back', async () => {
-    const { orderGuards: guards, clock } = await testStore(dynamo);
+    const { orderGuards: guards, clock } = await testStore(local.dynamo);
     const until = clock.now + 10_000;
     const both = ['wms#ticket#T1', 'wms#platform#P1'];
     expect(last(await guards.hold(both, 'op_a', until, FAR))).toEqual([0, 0]);
@@ -33,7 +26,7 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
   });
 
   it('lets one operation hold a delivery order at a time, until it gives it back or its hold lapses', async () => {
-    const { orderGuards: guards, clock } = await testStore(dynamo);
+    const { orderGuards: guards, clock } = await testStore(local.dynamo);
     const keys = ['wms#ticket#T2', 'wms#platform#P2'];
     expect(await guards.hold(keys, 'op_a', clock.now + 1_000, FAR)).toHaveLength(2);
     expect(await guards.hold(['wms#platform#P2'], 'op_b', clock.now + 1_000, FAR)).toBeUndefined();

@@ -1,21 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LeaseLostError } from '#lib/operations/errors.ts';
-import { startTestDynamo, type TestDynamo, testStore } from '#test/helpers/dynamo.ts';
+import { testStore, useTestDynamo } from '#test/helpers/dynamo.ts';
 import { claimedOperation } from '#test/helpers/operations.ts';
 
-let dynamo: TestDynamo;
-
-beforeAll(async () => {
-  dynamo = await startTestDynamo();
-});
-afterAll(async () => {
-  await dynamo.close();
-});
+const local = useTestDynamo();
 
 describe('OperationsStore against dynalite', () => {
   describe('create', () => {
     it('claims an id once; a second claim of a live record is refused', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const operation = claimedOperation(clock.now);
       expect(await store.create(operation)).toEqual({ created: true });
       // The local DynamoDB brings back nothing with the refusal: the store reads the record then.
@@ -27,7 +20,7 @@ describe('OperationsStore against dynalite', () => {
     });
 
     it('treats a record past its TTL as gone, so the key can be used again', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const operation = claimedOperation(clock.now, { expires_at: Math.floor(clock.now / 1000) + 60 });
       await store.create(operation);
       clock.now += 61_000;
@@ -40,7 +33,7 @@ describe('OperationsStore against dynalite', () => {
 
   describe('settle', () => {
     it('writes the outcome of the lease holder and takes the operation off the due index', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const operation = claimedOperation(clock.now, { lease_expires_at: clock.now - 1 });
       await store.create(operation);
       expect(await store.due(10)).toEqual([{ operationId: operation.operation_id, dueAt: clock.now - 1 }]);
@@ -56,7 +49,7 @@ describe('OperationsStore against dynalite', () => {
     });
 
     it('refuses the outcome of an invocation whose lease was taken over', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const operation = claimedOperation(clock.now, { lease_expires_at: clock.now - 1 });
       await store.create(operation);
       const taken = await store.acquire(operation.operation_id, 'due', {
@@ -72,7 +65,7 @@ describe('OperationsStore against dynalite', () => {
 
   describe('acquire', () => {
     it('takes a due retry once, however many invocations race for it', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const operation = claimedOperation(clock.now, {
         status: 'PENDING_RETRY',
         lease_token: undefined,
@@ -90,7 +83,7 @@ describe('OperationsStore against dynalite', () => {
     });
 
     it('does not take a retry before it is due, nor an operation under a live lease', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const later = claimedOperation(clock.now, {
         status: 'PENDING_RETRY',
         lease_token: undefined,
@@ -107,7 +100,7 @@ describe('OperationsStore against dynalite', () => {
     });
 
     it('replays only DEAD or FAILED operations, with a fresh budget', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const dead = claimedOperation(clock.now - 10_000, {
         status: 'DEAD',
         attempts: 9,
@@ -129,7 +122,7 @@ describe('OperationsStore against dynalite', () => {
 
   describe('due', () => {
     it('lists due retries and lapsed leases oldest first, and nothing else', async () => {
-      const { store, clock } = await testStore(dynamo);
+      const { store, clock } = await testStore(local.dynamo);
       const pending = (at: number) =>
         claimedOperation(clock.now, {
           status: 'PENDING_RETRY',
