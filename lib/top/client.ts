@@ -1,5 +1,5 @@
 import type { Dispatcher } from 'undici';
-import { TopTimeoutError, TopTransportError } from './errors.ts';
+import { exchange, type PreparedCall } from './exchange.ts';
 import type { TopParams } from './params.ts';
 import { isProtocol, type Platform, type Protocol, platformOf } from './platform.ts';
 import { readIopResponse, readIopRestResponse, readTopResponse } from './response.ts';
@@ -55,16 +55,6 @@ export interface TopResult {
 const DEFAULT_DEADLINE_MS = 5_000;
 const MAX_DEADLINE_MS = 60_000;
 
-// Failures of the connection itself: nothing of the request can have reached TOP.
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
 const CONFIG_KEYS = new Set([
   'gatewayUrl',
   'aeGatewayUrl',
@@ -98,16 +88,6 @@ function underHost(host: URL, path: string): URL {
   url.pathname = `${host.pathname.replace(/\/+$/, '')}${path}`;
   url.search = '';
   return url;
-}
-
-/** One attempt's request, ready to send, and how to read its answer. */
-interface PreparedCall {
-  /** The API's name or path, for errors. */
-  readonly label: string;
-  readonly url: URL;
-  readonly form: string;
-  readonly poster: FormPoster;
-  readonly read: (body: string) => Record<string, unknown>;
 }
 
 /**
@@ -202,7 +182,7 @@ export class TopClient {
     // Signed first: the budget counts from the call, and what is left of it bounds the exchange.
     const call = prepare();
     // One attempt: a caller that retries keeps its own record of what may have reached the platform.
-    const body = await this.#attempt(call, deadlineAt - this.#now());
+    const body = await exchange(call, deadlineAt - this.#now(), this.#now);
     return { body, requestId: typeof body.request_id === 'string' ? body.request_id : undefined };
   }
 
@@ -278,38 +258,5 @@ export class TopClient {
       simplify: this.#simplify,
       partnerId: this.#partnerId,
     };
-  }
-
-  async #attempt(call: PreparedCall, remainingMs: number): Promise<Record<string, unknown>> {
-    const method = call.label;
-    if (remainingMs <= 0)
-      throw new TopTimeoutError(`${method}: deadline passed before sending`, { method, sent: false });
-    const signal = AbortSignal.timeout(Math.ceil(remainingMs));
-    let result: Awaited<ReturnType<FormPoster['post']>>;
-    try {
-      result = await call.poster.post({ url: call.url, form: call.form, signal, clock: this.#now });
-    } catch (cause) {
-      if (signal.aborted) {
-        throw new TopTimeoutError(`${method} did not answer within ${Math.ceil(remainingMs)} ms`, {
-          method,
-          cause,
-        });
-      }
-      const code = (cause as { code?: string }).code ?? (cause as Error).name;
-      throw new TopTransportError(`${method} could not be reached (${code})`, {
-        method,
-        cause,
-        sent: !NOT_SENT_CODES.has(code),
-      });
-    }
-    if (result.status < 200 || result.status > 299) {
-      throw new TopTransportError(`${method} answered HTTP ${result.status}`, {
-        method,
-        status: result.status,
-        // A 5xx from the gateway's front may come after the router took the call; a 4xx does not.
-        sent: result.status >= 500,
-      });
-    }
-    return call.read(result.body);
   }
 }
