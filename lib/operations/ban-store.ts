@@ -2,6 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCalls } from '#lib/dynamo/calls.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
 import { itemKey, OPERATIONS_STORE } from './keys.ts';
+import { OPERATIONS_KEY } from './table.ts';
 
 /** TOP's rate-limit ban as every invocation shares it: when it ends, and a ban met to add. */
 export interface RateLimitBan {
@@ -28,7 +29,7 @@ export class BanStore extends TableStore implements RateLimitBan {
         new PutCommand({
           TableName: this.table,
           Item: { ...itemKey.ban(), until, expires_at: Math.ceil(until / 1000) + 86_400 },
-          ConditionExpression: 'attribute_not_exists(pk) OR #until < :until',
+          ConditionExpression: `attribute_not_exists(${OPERATIONS_KEY}) OR #until < :until`,
           ExpressionAttributeNames: { '#until': 'until' },
           ExpressionAttributeValues: { ':until': until },
         }),

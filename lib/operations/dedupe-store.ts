@@ -5,6 +5,7 @@ import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
 import { itemKey, OPERATIONS_STORE } from './keys.ts';
+import { OPERATIONS_KEY } from './table.ts';
 
 const dynamo = storeCalls(OPERATIONS_STORE);
 // A marker released between our write and our read is tried again; a few rounds settle it.
@@ -28,7 +29,7 @@ export class DedupeStore extends TableStore {
           new PutCommand({
             TableName: this.table,
             Item: { ...itemKey.dedupe(key), operation_id: operationId, expires_at: expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk) OR operation_id = :me OR expires_at < :nowSeconds',
+            ConditionExpression: `attribute_not_exists(${OPERATIONS_KEY}) OR operation_id = :me OR expires_at < :nowSeconds`,
             ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': this.nowSeconds() },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),

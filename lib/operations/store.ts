@@ -9,7 +9,7 @@ import { isOperationId } from './identity.ts';
 import { itemKey, OPERATIONS_STORE } from './keys.ts';
 import type { Operation } from './operation.ts';
 import { operationFromItem, operationToItem } from './operation-item.ts';
-import { DUE_INDEX, DUE_SHARD, dueBy, indexTime } from './table.ts';
+import { DUE_INDEX, DUE_SHARD, dueBy, indexTime, OPERATIONS_KEY } from './table.ts';
 
 /** A due operation as the sparse index lists it. */
 export interface DueOperation {
@@ -49,7 +49,7 @@ export class OperationsStore extends TableStore {
           TableName: this.table,
           Item: item,
           // A record past its TTL may linger until DynamoDB deletes it: it no longer counts.
-          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :nowSeconds',
+          ConditionExpression: `attribute_not_exists(${OPERATIONS_KEY}) OR expires_at < :nowSeconds`,
           ExpressionAttributeValues: { ':nowSeconds': this.nowSeconds() },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
@@ -155,7 +155,7 @@ export class OperationsStore extends TableStore {
       ),
     );
     return Items.map((item) => ({
-      operationId: String(item.pk).slice('op#'.length),
+      operationId: String(item[OPERATIONS_KEY]).slice('op#'.length),
       dueAt: Math.floor(item.due_at as number),
     }));
   }
