@@ -5,4 +5,6 @@ import { buildRuntime } from '#lib/runtime/runtime.ts';
 
 const runtime = buildRuntime(loadConfig(process.env), 'retry-sweeper');
 
-export const handler = sweeperHandler({ ...runtime, ...runtime.config.sweep });
+const { batchSize, concurrency, topDeadlineMs } = runtime.config.sweep;
+// The sweeper's calls have their own, longer deadline: no sender waits on them.
+export const handler = sweeperHandler({ ...runtime, batchSize, concurrency, topDeadlineMs });

@@ -95,7 +95,8 @@ export async function webhookHarness(
     }),
   };
   const operator = operatorHandler(runtime);
-  const sweeper = sweeperHandler({ ...runtime, ...config.sweep });
+  const { batchSize, concurrency, topDeadlineMs } = config.sweep;
+  const sweeper = sweeperHandler({ ...runtime, batchSize, concurrency, topDeadlineMs });
   const context = (timeoutMs = 30_000) => createLambdaContext({ functionName: 'test', timeoutMs });
 
   /** Posts a signed delivery to a webhook route; `body` may be a value or raw text. */
