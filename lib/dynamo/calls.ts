@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { StoreUnavailableError } from './errors.ts';
 
 /** The document client every store uses: plain objects in, plain objects out. */
@@ -21,6 +22,18 @@ export interface StoreCalls {
     write: () => Promise<unknown>,
     passThrough?: (error: unknown) => boolean,
   ): Promise<boolean>;
+  /**
+   * Runs a conditional write sent with `ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`: when the
+   * condition does not hold, `met` is the item it met as DynamoDB returned it, or `undefined` where
+   * the store returns nothing (the local DynamoDB): the caller reads it then.
+   */
+  conditionalMeeting(
+    action: string,
+    write: () => Promise<unknown>,
+  ): Promise<
+    | { readonly written: true }
+    | { readonly written: false; readonly met: Record<string, unknown> | undefined }
+  >;
 }
 
 /** The calls of the store named `store` (`operations store`, `logistics-orders store`). */
@@ -41,6 +54,17 @@ export function storeCalls(store: string): StoreCalls {
         if (error instanceof ConditionalCheckFailedException) return false;
         if (passThrough(error)) throw error;
         throw new StoreUnavailableError(store, action, { cause: error });
+      }
+    },
+    async conditionalMeeting(action, write) {
+      try {
+        await write();
+        return { written: true };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          throw new StoreUnavailableError(store, action, { cause: error });
+        }
+        return { written: false, met: error.Item ? unmarshall(error.Item) : undefined };
       }
     },
   };

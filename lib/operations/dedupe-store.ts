@@ -1,8 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
-import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
 import { itemKey, OPERATIONS_STORE } from './keys.ts';
 import { OPERATIONS_KEY } from './table.ts';
@@ -23,9 +21,8 @@ export class DedupeStore extends TableStore {
    */
   async hold(key: string, operationId: string, expiresAt: number): Promise<string> {
     for (let round = 0; round < HOLD_ROUNDS; round++) {
-      let met: Record<string, unknown> | undefined;
-      try {
-        await this.doc.send(
+      const outcome = await dynamo.conditionalMeeting('claim a fulfilment', () =>
+        this.doc.send(
           new PutCommand({
             TableName: this.table,
             Item: { ...itemKey.dedupe(key), operation_id: operationId, expires_at: expiresAt },
@@ -33,14 +30,10 @@ export class DedupeStore extends TableStore {
             ExpressionAttributeValues: { ':me': operationId, ':nowSeconds': this.nowSeconds() },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
-        );
-        return operationId;
-      } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) {
-          throw new StoreUnavailableError(OPERATIONS_STORE, 'claim a fulfilment', { cause: error });
-        }
-        met = itemOfFailedCondition(error) ?? (await this.#read(key));
-      }
+        ),
+      );
+      if (outcome.written) return operationId;
+      const met = outcome.met ?? (await this.#read(key));
       if (typeof met?.operation_id === 'string') return met.operation_id;
     }
     throw new StoreUnavailableError(OPERATIONS_STORE, 'claim a fulfilment', {

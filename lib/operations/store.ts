@@ -2,7 +2,6 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
-import { itemOfFailedCondition } from '#lib/dynamo/old-item.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
 import { LeaseLostError, OperationTooLargeError } from './errors.ts';
 import { isOperationId } from './identity.ts';
@@ -43,8 +42,8 @@ export class OperationsStore extends TableStore {
     if (itemSize(item) > MAX_ITEM_BYTES) {
       throw new OperationTooLargeError({ cause: new Error(`item of about ${itemSize(item)} bytes`) });
     }
-    try {
-      await this.doc.send(
+    const outcome = await dynamo.conditionalMeeting('create an operation', () =>
+      this.doc.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
@@ -53,18 +52,13 @@ export class OperationsStore extends TableStore {
           ExpressionAttributeValues: { ':nowSeconds': this.nowSeconds() },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
-      );
-      return { created: true };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) {
-        throw new StoreUnavailableError(OPERATIONS_STORE, 'create an operation', { cause: error });
-      }
-      const met = itemOfFailedCondition(error);
-      return {
-        created: false,
-        existing: met ? operationFromItem(met) : await this.get(operation.operation_id),
-      };
-    }
+      ),
+    );
+    if (outcome.written) return { created: true };
+    return {
+      created: false,
+      existing: outcome.met ? operationFromItem(outcome.met) : await this.get(operation.operation_id),
+    };
   }
 
   /** The operation, or `undefined`; an id that cannot exist is not looked up (it may not fit a key). */

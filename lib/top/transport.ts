@@ -42,8 +42,6 @@ export class GatewayPool implements FormPoster {
   #inFlight = 0;
   #idleSince = 0;
   #idleLimitMs = KEEP_ALIVE_MS;
-  /** Pools replaced because they sat idle too long (observable for tests). */
-  replaced = 0;
 
   constructor(origin: string) {
     this.origin = origin;
@@ -74,7 +72,6 @@ export class GatewayPool implements FormPoster {
       // Idle connections only: nothing is in flight on this pool.
       void this.#pool.destroy().catch(() => {});
       this.#pool = undefined;
-      this.replaced += 1;
     }
     this.#pool ??= new Pool(this.origin, {
       connections: 32,
