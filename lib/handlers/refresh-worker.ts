@@ -6,13 +6,12 @@ import * as z from 'zod';
 import { countTopAuthErrors } from '#lib/observability/telemetry.ts';
 import type { RateLimitBan } from '#lib/operations/ban-store.ts';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
-import { ContainerBanClock } from '#lib/tracking/ban-clock.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
 import { type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
 import { describeError } from './log-fields.ts';
 
 export interface WorkerHandlerDeps extends RefreshDeps {
-  /** TOP's rate-limit ban as the table holds it; the handler keeps a container's view of it. */
+  /** TOP's rate-limit ban as this container sees it (the runtime's `ContainerBanClock`). */
   readonly ban: RateLimitBan;
   readonly topDeadlineMs: number;
   /** Orders refreshed at once within one invocation. */
@@ -42,15 +41,13 @@ const METRICS: Record<RefreshOutcome, string> = {
  */
 export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   const { logger, metrics } = deps;
-  // Shared by every invocation of this container: a ban one meets stops the others at once.
-  const ban = new ContainerBanClock(deps.ban);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     const failures: { itemIdentifier: string }[] = [];
     const queue = [...event.Records];
     const work = async () => {
       for (let record = queue.shift(); record; record = queue.shift()) {
-        const outcome = await refreshRecord(deps, record, ban, context).catch((error: unknown) => {
+        const outcome = await refreshRecord(deps, record, context).catch((error: unknown) => {
           logger.error('refresh failed; SQS will deliver it again', { error: describeError(error, true) });
           failures.push({ itemIdentifier: record.messageId });
           return undefined;
@@ -66,12 +63,7 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   };
 }
 
-async function refreshRecord(
-  deps: WorkerHandlerDeps,
-  record: SQSRecord,
-  ban: RateLimitBan,
-  context: Context,
-) {
+async function refreshRecord(deps: WorkerHandlerDeps, record: SQSRecord, context: Context) {
   const parsed = Message.safeParse(safeJson(record.body));
   if (!parsed.success) {
     // Not ours to retry: a malformed message would fail the same way each time.
@@ -79,7 +71,7 @@ async function refreshRecord(
     return undefined;
   }
   const deadlineMs = topDeadlineFor(deps.topDeadlineMs, context.getRemainingTimeInMillis());
-  return refreshOrder(deps, parsed.data, { deadlineMs, ban, pacer: deps.pacer });
+  return refreshOrder(deps, parsed.data, { deadlineMs, ban: deps.ban, pacer: deps.pacer });
 }
 
 const safeJson = (text: string): unknown => {

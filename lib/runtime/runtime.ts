@@ -8,6 +8,7 @@ import { secretsManagerSource } from '#lib/credentials/secrets-manager.ts';
 import { staticSecretSource } from '#lib/credentials/source.ts';
 import { TopCredentialsProvider } from '#lib/credentials/top-credentials.ts';
 import { createLogger, createMetrics } from '#lib/observability/telemetry.ts';
+import { ContainerBanClock } from '#lib/operations/ban-clock.ts';
 import { BanStore } from '#lib/operations/ban-store.ts';
 import { DedupeStore } from '#lib/operations/dedupe-store.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
@@ -79,7 +80,9 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     config,
     now,
     operations: new OperationsStore(table),
-    ban: new BanStore(table),
+    // One view of the shared ban per container: a ban any invocation meets stops the others at
+    // once, and the record is read at most once a second instead of before every call.
+    ban: new ContainerBanClock(new BanStore(table)),
     orderGuards: new OrderGuardStore(table),
     dedupe: new DedupeStore(table),
     top: new TopClient({

@@ -1,4 +1,4 @@
-import type { RateLimitBan } from '#lib/operations/ban-store.ts';
+import type { RateLimitBan } from './ban-store.ts';
 
 // How long this container trusts what it last read of the shared ban.
 const FRESH_MS = 1_000;
@@ -12,19 +12,22 @@ export class ContainerBanClock implements RateLimitBan {
   #known = 0;
   #readAt = Number.NEGATIVE_INFINITY;
   #reading: Promise<number> | undefined;
+  readonly #elapsed: () => number;
 
-  constructor(shared: RateLimitBan) {
+  /** `elapsed` is a monotonic clock in ms (a test's hand-moved one). */
+  constructor(shared: RateLimitBan, elapsed: () => number = () => performance.now()) {
     this.#shared = shared;
+    this.#elapsed = elapsed;
   }
 
   async until(): Promise<number> {
-    if (performance.now() - this.#readAt < FRESH_MS) return this.#known;
+    if (this.#elapsed() - this.#readAt < FRESH_MS) return this.#known;
     this.#reading ??= this.#shared.until().finally(() => {
       this.#reading = undefined;
     });
     const read = await this.#reading;
     this.#known = Math.max(this.#known, read);
-    this.#readAt = performance.now();
+    this.#readAt = this.#elapsed();
     return this.#known;
   }
 
