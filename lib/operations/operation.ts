@@ -64,6 +64,11 @@ export interface OperationError {
   readonly code?: number | string | undefined;
   readonly sub_code?: string | undefined;
   readonly sub_msg?: string | undefined;
+  /**
+   * The platform's id of the call (`TopError.requestId` in code). It is `top_request_id` wherever it
+   * sits beside fields of ours, in records and answers; only the 422's `top` object, which repeats
+   * the platform's error as the platform names it, says `request_id`.
+   */
   readonly top_request_id?: string | undefined;
 }
 
