@@ -3,6 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { readBody } from './gateway/body.ts';
 import { LOCAL_ACCOUNT_ID } from './lambda/context.ts';
+import { isSecretsManagerTarget, type LocalSecretStore } from './secrets-manager.ts';
+
+const AWS_JSON_1_0 = 'application/x-amz-json-1.0';
+/** What the SDK sends Secrets Manager's calls as, and reads its answers as. */
+const AWS_JSON_1_1 = 'application/x-amz-json-1.1';
 
 /** A queue as the local SQS endpoint hands it messages. */
 export interface LocalQueueSink {
@@ -22,6 +27,8 @@ export interface LocalAwsServicesOptions {
   readonly queues: Readonly<Record<string, LocalQueueSink>>;
   /** Where PutEvents entries go. */
   readonly putEvents: (entries: readonly LocalEventEntry[]) => Promise<void>;
+  /** Answers Secrets Manager's calls; without it they are refused, as any call not served here is. */
+  readonly secrets?: LocalSecretStore;
 }
 
 export interface LocalAwsServices {
@@ -31,9 +38,11 @@ export interface LocalAwsServices {
 }
 
 /**
- * The two AWS JSON-protocol calls the functions make besides DynamoDB, on one loopback port, so
- * they run with the real SDK clients: SQS `SendMessageBatch` (the SDK sends to the queue URL) and
- * EventBridge `PutEvents` (through `EVENTBRIDGE_ENDPOINT`). Anything else answers 400.
+ * The AWS JSON-protocol calls the functions make besides DynamoDB, on one loopback port, so they run
+ * with the real SDK clients: SQS `SendMessageBatch` (the SDK sends to the queue URL), EventBridge
+ * `PutEvents` (through `EVENTBRIDGE_ENDPOINT`) and, given a secret store, Secrets Manager's
+ * `CreateSecret`, `PutSecretValue`, `GetSecretValue`, `DescribeSecret`, `ListSecrets` and
+ * `DeleteSecret` (through `SECRETS_MANAGER_ENDPOINT`, set to `url`). Anything else answers 400.
  */
 export async function startLocalAwsServices(options: LocalAwsServicesOptions): Promise<LocalAwsServices> {
   const server = createServer((req, res) => {
@@ -58,8 +67,12 @@ async function handle(options: LocalAwsServicesOptions, req: IncomingMessage, re
   const read = await readBody(req);
   if (read.kind === 'too-large')
     return answer(res, 413, { __type: 'RequestEntityTooLarge', message: 'too large' });
-  const body = JSON.parse(read.body.toString('utf8') || '{}') as Record<string, unknown>;
   const target = req.headers['x-amz-target'];
+  if (options.secrets && isSecretsManagerTarget(target)) {
+    const reply = await options.secrets.handle(target, read.body);
+    return answer(res, reply.status, reply.body, AWS_JSON_1_1);
+  }
+  const body = JSON.parse(read.body.toString('utf8') || '{}') as Record<string, unknown>;
   if (target === 'AmazonSQS.SendMessageBatch') {
     const queueName =
       String(body.QueueUrl ?? '')
@@ -89,6 +102,6 @@ async function handle(options: LocalAwsServicesOptions, req: IncomingMessage, re
   return answer(res, 400, { __type: 'UnknownOperationException', message: `unsupported: ${String(target)}` });
 }
 
-function answer(res: ServerResponse, status: number, body: unknown) {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
+function answer(res: ServerResponse, status: number, body: unknown, contentType = AWS_JSON_1_0) {
+  res.writeHead(status, { 'content-type': contentType }).end(JSON.stringify(body));
 }
