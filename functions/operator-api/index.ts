@@ -1,9 +1,13 @@
 // Operator API (IAM-authorized in AWS): GET /operations/{id}, POST /operations/{id}/replay,
-// GET /logistics-orders/{id}.
+// GET /logistics-orders/{id}, GET /sellers, GET /sellers/{seller_id}, GET /sellers/{seller_id}/authorize.
 import { loadConfig } from '#lib/config/config.ts';
 import { operatorHandler } from '#lib/handlers/operator.ts';
 import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 
 const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: [] }), 'operator-api');
 
-export const handler = operatorHandler(runtime);
+export const handler = operatorHandler({
+  ...runtime,
+  publicUrl: runtime.config.sellers.publicUrl,
+  aeGatewayUrl: runtime.config.aeGatewayUrl,
+});

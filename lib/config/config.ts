@@ -3,6 +3,7 @@ import type { Protocol } from '#lib/top/platform.ts';
 import type { SIGN_METHODS } from '#lib/top/sign.ts';
 import { type Problems, parseEnvironment } from './environment.ts';
 import { type SecretsConfig, secretsConfig, type WebhookSource } from './secrets.ts';
+import { type SellersConfig, type SellersConfigFor, type SellersNeed, sellersConfig } from './sellers.ts';
 import {
   type TrackingConfig,
   type TrackingConfigFor,
@@ -57,16 +58,23 @@ export interface Config {
   };
   /** The order-detail refresh; present for the functions that asked for it. */
   readonly tracking: TrackingConfig | undefined;
+  /** Sellers who authorized the app: their tokens, records and the callback's address. */
+  readonly sellers: SellersConfig;
 }
 
 /** A config loaded with the `tracking` option: its section is present, typed as `T`. */
 export type ConfigWithTracking<T extends TrackingConfig = TrackingConfig> = Config & { readonly tracking: T };
+
+/** A config loaded with the `sellers` option: what those needs require is present. */
+export type ConfigWithSellers<N extends SellersNeed> = Config & { readonly sellers: SellersConfigFor<N> };
 
 export interface LoadConfigOptions {
   /** The webhook sources this function verifies; their secrets must be configured. */
   readonly webhookSources?: readonly WebhookSource[];
   /** The function takes part in the order-detail refresh and needs these besides its table. */
   readonly tracking?: readonly TrackingNeed[];
+  /** The function authorizes sellers or renews their tokens, and needs these besides the tokens' prefix. */
+  readonly sellers?: readonly SellersNeed[];
 }
 
 /**
@@ -74,6 +82,10 @@ export interface LoadConfigOptions {
  * Throws {@link ConfigError} naming every missing or unusable key. With `tracking` needs written as a
  * literal, the result's tracking section types what those needs require as present.
  */
+export function loadConfig<N extends SellersNeed>(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadConfigOptions & { readonly sellers: readonly N[]; readonly tracking?: undefined },
+): ConfigWithSellers<N>;
 export function loadConfig<N extends TrackingNeed = never>(
   env: Readonly<Record<string, string | undefined>>,
   options: LoadConfigOptions & { readonly tracking: readonly N[] },
@@ -119,6 +131,7 @@ export function loadConfig(
       topDeadlineMs: values.SWEEP_TOP_DEADLINE_MS,
     },
     tracking: options.tracking ? orThrow(trackingConfig(values, options.tracking)) : undefined,
+    sellers: orThrow(sellersConfig(values, options.sellers)),
   };
 }
 

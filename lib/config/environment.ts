@@ -45,6 +45,16 @@ const Environment = z.object({
   DISPATCH_PAGE_SIZE: wholeNumber(100),
   REFRESH_CONCURRENCY: wholeNumber(8),
   REFRESH_CALLS_PER_SECOND: z.coerce.number().nonnegative('must not be negative').default(0),
+  SELLER_TOKENS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9/_+=.@-]{1,200}$/, 'must be a Secrets Manager name prefix (letters, digits, /_+=.@-)')
+    .optional(),
+  SECRETS_MANAGER_ENDPOINT: url.optional(),
+  SELLERS_TABLE: text.optional(),
+  PUBLIC_URL: url
+    .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL')
+    .refine((value) => !new URL(value).search && !new URL(value).hash, 'must have no query or fragment')
+    .optional(),
 });
 
 /** The environment, validated and with its defaults filled in. */

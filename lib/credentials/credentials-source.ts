@@ -16,6 +16,9 @@ export interface CredentialsSource {
   ): Promise<{ readonly sellerId: string; readonly credentials: TopCredentials }>;
   /** The app's keys for `platform`, without a session. */
   app(platform?: Platform): Promise<TopCredentials>;
-  /** Refetches the secret; `true` when it changed (a rotated session is worth one more call). */
-  refresh(): Promise<boolean>;
+  /**
+   * Refetches the secret, and the seller's own tokens when named; `true` when they changed (a
+   * rotated or renewed session is worth one more call).
+   */
+  refresh(sellerId?: string): Promise<boolean>;
 }

@@ -2,6 +2,7 @@ import type { Platform } from '#lib/top/platform.ts';
 import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { SellerRequiredError, UnknownSellerError } from './errors.ts';
 import { rejectUnknownOptions } from './options.ts';
+import type { SellerSessions } from './seller-sessions.ts';
 import type { SecretSource } from './source.ts';
 import { RefetchThrottle } from './throttle.ts';
 import { parseTopCredentialsSecret, type TopCredentialsSecret } from './top-secret.ts';
@@ -17,6 +18,8 @@ export interface TopCredentialsProviderOptions {
   readonly forcedRefetchIntervalSeconds?: number;
   /** Clock in ms for that interval; default `Date.now`. */
   readonly now?: () => number;
+  /** Sellers who authorized the app themselves: AliExpress sellers not kept by hand are looked up here. */
+  readonly sellers?: SellerSessions | undefined;
 }
 
 /** A seller's credentials, session included, and the id they were picked for. */
@@ -36,6 +39,7 @@ export class TopCredentialsProvider {
   readonly #secretId: string;
   readonly #unknownSellerThrottle: RefetchThrottle;
   readonly #refreshThrottle: RefetchThrottle;
+  readonly #sellers: SellerSessions | undefined;
   #cached: { readonly value: string; readonly secret: TopCredentialsSecret } | undefined;
 
   constructor(options: TopCredentialsProviderOptions) {
@@ -44,7 +48,9 @@ export class TopCredentialsProvider {
       'secretId',
       'forcedRefetchIntervalSeconds',
       'now',
+      'sellers',
     ]);
+    this.#sellers = options.sellers;
     this.#source = options.source;
     this.#secretId = options.secretId;
     this.#unknownSellerThrottle = new RefetchThrottle(options.forcedRefetchIntervalSeconds, options.now);
@@ -55,11 +61,17 @@ export class TopCredentialsProvider {
    * The seller's credentials. Without a seller id the only configured seller is used; with several
    * configured that is a {@link SellerRequiredError}. A seller not in the secret forces one refetch
    * (it may just have been added; throttled) before {@link UnknownSellerError}. The app keys are
-   * those of `platform` (default Tmall's).
+   * those of `platform` (default Tmall's). An AliExpress seller not kept by hand is one who authorized
+   * the app: their current access token is the session.
    */
   async forSeller(sellerId: string | undefined, platform: Platform = 'tmall'): Promise<SellerCredentials> {
-    const found = pick(await this.#load(false), sellerId, platform);
+    const secret = await this.#load(false);
+    const found = pick(secret, sellerId, platform);
     if (found) return found;
+    if (platform === 'aliexpress' && sellerId !== undefined && this.#sellers) {
+      const session = await this.#sellers.session(sellerId);
+      if (session !== undefined) return { sellerId, credentials: { ...secret.aeApp, session } };
+    }
     if (this.#unknownSellerThrottle.tryAcquire()) {
       const again = pick(await this.#load(true), sellerId, platform);
       if (again) return again;
@@ -74,11 +86,19 @@ export class TopCredentialsProvider {
   }
 
   /**
-   * Refetches the secret, bypassing the cache; `true` when its value changed, i.e. credentials
-   * obtained before are stale and one more call is worth making. Within the throttle interval of
-   * the previous refresh nothing is fetched and the answer is `false`.
+   * Refetches the secret, bypassing the cache, and `sellerId`'s own tokens if they authorized the
+   * app; `true` when either changed, i.e. credentials obtained before are stale and one more call
+   * is worth making. Within the throttle interval of the previous refresh nothing is fetched.
    */
-  async refresh(): Promise<boolean> {
+  async refresh(sellerId?: string): Promise<boolean> {
+    const [secretChanged, tokensChanged] = await Promise.all([
+      this.#refreshSecret(),
+      sellerId !== undefined && this.#sellers ? this.#sellers.refresh(sellerId) : false,
+    ]);
+    return secretChanged || tokensChanged;
+  }
+
+  async #refreshSecret(): Promise<boolean> {
     if (!this.#refreshThrottle.tryAcquire()) return false;
     const before = this.#cached?.value;
     await this.#load(true);

@@ -31,7 +31,7 @@ export function callOperationApi(
 ): Promise<TopApiResult<unknown>> {
   const { credentials: source, log } = deps;
   return withOneCredentialsRefresh(
-    source,
+    () => source.refresh(operation.request.seller_id),
     credentials,
     () => credentialsFor(source, api, operation),
     (current) => {

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '#lib/config/config.ts';
 import type { WebhookSource } from '#lib/config/secrets.ts';
 import { secretsManagerSource } from '#lib/credentials/secrets-manager.ts';
@@ -14,6 +14,10 @@ import { DedupeStore } from '#lib/operations/dedupe-store.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
 import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
+import { AuthorizationStates } from '#lib/sellers/authorization-states.ts';
+import { SellerRegistry } from '#lib/sellers/registry.ts';
+import { SellerSessionCache } from '#lib/sellers/seller-session-cache.ts';
+import { SellerTokenVault } from '#lib/sellers/token-vault.ts';
 import { TopClient } from '#lib/top/client.ts';
 import { WebhookSecretsProvider } from '#lib/webhooks/secrets-provider.ts';
 import { WebhookSignatureVerifier } from '#lib/webhooks/verifier.ts';
@@ -38,6 +42,18 @@ export interface Runtime extends AttemptDeps {
   readonly dynamodb: DynamoDBClient;
   /** The signature verifier of one webhook source. */
   verifier(source: WebhookSource): WebhookSignatureVerifier;
+  /** Sellers who authorized the app; present where their parts are configured. */
+  readonly sellers: SellerParts;
+}
+
+/** The seller authorization's parts, each present when its setting is. */
+export interface SellerParts {
+  /** The sellers' token secrets (`SELLER_TOKENS_PREFIX`). */
+  readonly vault: SellerTokenVault | undefined;
+  /** Seller records (`SELLERS_TABLE`). */
+  readonly registry: SellerRegistry | undefined;
+  /** The OAuth states of authorization links (`SELLERS_TABLE`). */
+  readonly states: AuthorizationStates | undefined;
 }
 
 // Secret ids under which environment-held values are served locally.
@@ -76,6 +92,7 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     new DynamoDBClient(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {});
 
   const table = { client: dynamodb, tableName: config.operationsTable, now };
+  const sellers = sellerParts(config, dynamodb, now, overrides.secretsManager);
   return {
     config,
     now,
@@ -96,6 +113,9 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
       secretId:
         secretsConfig.kind === 'secrets-manager' ? secretsConfig.topCredentialsId : LOCAL_TOP_CREDENTIALS,
       now,
+      sellers:
+        sellers.vault &&
+        new SellerSessionCache({ vault: sellers.vault, maxAgeMs: config.sellers.tokensMaxAgeMs, now }),
     }),
     retry: config.retry,
     ttlSeconds: config.idempotencyTtlSeconds,
@@ -104,6 +124,7 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     log: logger,
     metrics: overrides.metrics ?? createMetrics(service),
     dynamodb,
+    sellers,
     verifier(source) {
       let verifier = verifiers.get(source);
       if (!verifier) {
@@ -115,5 +136,29 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
       }
       return verifier;
     },
+  };
+}
+
+function sellerParts(
+  config: Config,
+  dynamodb: DynamoDBClient,
+  now: () => number,
+  secretsManager: SecretsManagerClient | undefined,
+): SellerParts {
+  const { tokensPrefix, secretsManagerEndpoint, table } = config.sellers;
+  const vault =
+    tokensPrefix === undefined
+      ? undefined
+      : new SellerTokenVault({
+          client:
+            secretsManager ??
+            new SecretsManagerClient(secretsManagerEndpoint ? { endpoint: secretsManagerEndpoint } : {}),
+          prefix: tokensPrefix,
+        });
+  const options = table === undefined ? undefined : { client: dynamodb, tableName: table, now };
+  return {
+    vault,
+    registry: options && new SellerRegistry(options),
+    states: options && new AuthorizationStates(options),
   };
 }

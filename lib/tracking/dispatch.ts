@@ -3,6 +3,7 @@ import type { RefreshSchedule } from '#lib/config/tracking.ts';
 import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import type { Log } from '#lib/observability/log.ts';
 import type { RateLimitBan } from '#lib/operations/ban-store.ts';
+import { queryLogisticsOrderApi } from '#lib/top/apis/query-logistics-order.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import type { RefreshMessage, RefreshQueue } from './ports.ts';
 import type { TrackingStore } from './store.ts';
@@ -80,10 +81,13 @@ async function resumeParkedOrders(deps: DispatchDeps): Promise<number> {
   let resumed = 0;
   const sellers = await deps.tracking.parkedSellers();
   if (sellers.length === 0) return 0;
-  // A rotated session is what parked orders wait for: read the secret afresh (throttled) to see it.
-  await deps.credentials.refresh().catch(() => false);
   for (const seller of sellers) {
-    const current = await deps.credentials.forSeller(seller.sellerId).catch(() => undefined);
+    // A rotated session or a new authorization is what parked orders wait for: read the seller's
+    // credentials afresh (throttled) to see it.
+    await deps.credentials.refresh(seller.sellerId).catch(() => false);
+    const current = await deps.credentials
+      .forSeller(seller.sellerId, queryLogisticsOrderApi.platform)
+      .catch(() => undefined);
     const fingerprint = sessionFingerprint(current?.credentials.session);
     if (!current || fingerprint === seller.sessionFingerprint) continue;
     for (;;) {

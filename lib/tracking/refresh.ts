@@ -100,7 +100,12 @@ export async function refreshOrder(
           { deadlineMs: options.deadlineMs },
         )
       ).response;
-    response = await withOneCredentialsRefresh(deps.credentials, credentials, current, query);
+    response = await withOneCredentialsRefresh(
+      () => deps.credentials.refresh(order.seller_id),
+      credentials,
+      current,
+      query,
+    );
   } catch (error) {
     if (!(error instanceof TopError)) throw error;
     const fields = { kind: error.kind, message: error.message, code: error.code, sub_code: error.subCode };

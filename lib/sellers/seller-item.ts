@@ -1,0 +1,54 @@
+import * as z from 'zod';
+import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
+import { indexTime } from '#lib/operations/table.ts';
+import { nextLookAt, type SellerRecord, statusAt } from './seller.ts';
+import { SELLER_SHARDS, sellerKeys } from './table.ts';
+
+const time = z.number();
+
+// What a seller item must hold to be read back; the key and index attributes are dropped.
+const SellerItem = z.object({
+  seller_id: z.string().min(1),
+  lease_token: z.string().optional(),
+  lease_expires_at: time.optional(),
+  authorization: z
+    .object({
+      platform_seller_id: z.string(),
+      generation: z.number().int().nonnegative(),
+      authorized_at: time,
+      tokens_issued_at: time,
+      access_token_expires_at: time,
+      refresh_token_expires_at: time,
+      last_refreshed_at: time.optional(),
+      refused: z.boolean().optional(),
+      last_error: z.object({ code: z.string(), message: z.string() }).optional(),
+    })
+    .optional(),
+});
+
+/**
+ * The stored item: the record, its key, and its place in the `due` index at `now`. A record without
+ * an authorization (one is being completed) is looked at again when its lease lapses.
+ */
+export function sellerToItem(record: SellerRecord, now: number): Record<string, unknown> {
+  const key = sellerKeys.seller(record.seller_id);
+  const a = record.authorization;
+  const [shard, at] = !a
+    ? [SELLER_SHARDS.renew, record.lease_expires_at ?? now]
+    : ((): [string, number] => {
+        const next = nextLookAt(a, now);
+        if (next === undefined) return [SELLER_SHARDS.reauthorize, now];
+        return [
+          statusAt(a, now) === 'REAUTHORIZE_SOON' ? SELLER_SHARDS.renewSoon : SELLER_SHARDS.renew,
+          next,
+        ];
+      })();
+  return { ...key, ...record, due_shard: shard, due_at: indexTime(at, key.pk) };
+}
+
+/** The record an item holds, checked field by field. Throws {@link CorruptItemError}. */
+export function sellerFromItem(item: Record<string, unknown>): SellerRecord {
+  const parsed = SellerItem.safeParse(item);
+  if (!parsed.success) throw new CorruptItemError('seller', issuePaths(parsed.error.issues));
+  return parsed.data;
+}
