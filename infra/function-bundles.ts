@@ -24,6 +24,9 @@ export const BUNDLE_LOAD_ENVIRONMENT: Readonly<Record<string, string>> = {
   STOREFRONT_WEBHOOK_SECRET_ID: 'storefront',
   REFRESH_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/refresh',
   STATUS_EVENT_BUS_NAME: 'status',
+  SELLERS_TABLE: 'sellers',
+  SELLER_TOKENS_PREFIX: 'top-webhooks/dev/seller-tokens/',
+  PUBLIC_URL: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
 };
 
 /** One function's bundle, as `cdk synth` stages it for upload. */

@@ -41,7 +41,15 @@ export interface StackSettings {
     readonly sweepMinutes: number;
     /** Minutes between refresh-dispatcher runs. */
     readonly dispatchMinutes: number;
+    /** Minutes between token-renewal runs. */
+    readonly renewMinutes: number;
   };
+  /**
+   * Where sellers' browsers and operators reach the API (a custom domain, or CloudFront in front of
+   * it): an https origin with an optional base path, no trailing `/`. The OAuth callback is
+   * `<publicUrl>/oauth/callback`. None means the HTTP API's own endpoint.
+   */
+  readonly publicUrl: string | undefined;
   readonly api: { readonly rateLimit: number; readonly burstLimit: number };
   readonly refresh: {
     /** Worker containers at once (the SQS event source's maximum concurrency). */
@@ -75,6 +83,24 @@ const secretRef = z
 const isBareOrigin = (url: URL) =>
   url.pathname === '/' && url.search === '' && url.hash === '' && url.username === '' && url.password === '';
 
+// The routes are appended to the public URL: `<publicUrl>/oauth/callback`.
+const publicUrl = z
+  .url({ protocol: /^https$/, error: 'must be an https URL' })
+  .refine((url) => !URL.canParse(url) || isOriginWithPath(new URL(url)), {
+    message:
+      'must be an origin with an optional base path (https://sellers.example.com or https://example.com/top-webhooks), with no query, fragment or user',
+  })
+  .refine((url) => !url.endsWith('/'), {
+    message: 'must not end with /: the routes (/oauth/callback, …) are appended to it',
+  })
+  .transform((url) => {
+    const parsed = new URL(url);
+    return parsed.pathname === '/' ? parsed.origin : `${parsed.origin}${parsed.pathname}`;
+  });
+
+const isOriginWithPath = (url: URL) =>
+  url.search === '' && url.hash === '' && url.username === '' && url.password === '';
+
 const Context = z.object({
   stage: z
     .string()
@@ -101,6 +127,8 @@ const Context = z.object({
   storefrontWebhookSecret: secretRef,
   sweepMinutes: positiveInt(1),
   dispatchMinutes: positiveInt(1),
+  renewMinutes: positiveInt(1),
+  publicUrl: publicUrl.optional(),
   apiRateLimit: positiveInt(50),
   apiBurstLimit: positiveInt(100),
   // The event source's maximum concurrency is at least 2.
@@ -138,7 +166,12 @@ export function readStackSettings(context: (key: string) => unknown): StackSetti
       wmsWebhook: values.wmsWebhookSecret,
       storefrontWebhook: values.storefrontWebhookSecret,
     },
-    schedules: { sweepMinutes: values.sweepMinutes, dispatchMinutes: values.dispatchMinutes },
+    schedules: {
+      sweepMinutes: values.sweepMinutes,
+      dispatchMinutes: values.dispatchMinutes,
+      renewMinutes: values.renewMinutes,
+    },
+    publicUrl: values.publicUrl,
     api: { rateLimit: values.apiRateLimit, burstLimit: values.apiBurstLimit },
     refresh: { workers: values.refreshWorkers, callsPerSecond: values.refreshCallsPerSecond },
     alarmEmail: values.alarmEmail,

@@ -5,10 +5,17 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { nameTable, useEventBus, useQueueForSending, useSecret, useTable } from './constructs/access.ts';
+import {
+  nameTable,
+  useEventBus,
+  useQueueForSending,
+  useSecret,
+  useSellerTokens,
+  useTable,
+} from './constructs/access.ts';
 import { FixedEgress } from './constructs/egress.ts';
 import { type FunctionNetwork, HouseFunction } from './constructs/house-function.ts';
-import { WebhookApi } from './constructs/http-api.ts';
+import { OAUTH_CALLBACK_ROUTE, WebhookApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { RefreshQueue } from './constructs/refresh-queue.ts';
 import { FunctionSecrets } from './constructs/secrets.ts';
@@ -25,10 +32,11 @@ const WORKER_TIMEOUT = Duration.seconds(60);
 const WORKER_BATCH_SIZE = 10;
 
 /**
- * The whole system in one stack: the HTTP API and its seven functions, the two tables, the secrets,
- * the schedules, the refresh queue and status-event bus, alarms and a dashboard; with `egressIp`, a
- * VPC giving the platform-calling functions one fixed outbound address. Each function is
- * granted only the table actions, secrets, queue and bus it uses (see `constructs/access.ts`).
+ * The whole system in one stack: the HTTP API and its nine functions, the three tables, the secrets
+ * (and the sellers' token secrets the functions create at run time), the schedules, the refresh
+ * queue and status-event bus, alarms and a dashboard; with `egressIp`, a VPC giving the
+ * platform-calling functions one fixed outbound address. Each function is granted only the table
+ * actions, secrets, queue and bus it uses (see `constructs/access.ts`).
  */
 export class TopWebhooksStack extends Stack {
   readonly functions: Readonly<Record<string, HouseFunction>>;
@@ -48,6 +56,8 @@ export class TopWebhooksStack extends Stack {
       ? new FixedEgress(this, 'Egress', { logRetention: settings.logRetentionDays })
       : undefined;
     const callsPlatforms = egress?.network;
+    // Each authorized seller's tokens are a secret `<prefix><seller id>`, created by the OAuth callback.
+    const sellerTokensPrefix = `top-webhooks/${stage}/seller-tokens/`;
 
     const fn = (
       id: string,
@@ -93,7 +103,7 @@ export class TopWebhooksStack extends Stack {
     const operatorApi = fn(
       'OperatorApi',
       'functions/operator-api/index.ts',
-      'Operator API: operations, replay, tracked orders',
+      'Operator API: operations, replay, tracked orders, sellers and their authorize links',
       Duration.seconds(15),
       callsPlatforms,
     );
@@ -117,6 +127,20 @@ export class TopWebhooksStack extends Stack {
       WORKER_TIMEOUT,
       callsPlatforms,
     );
+    const oauthCallback = fn(
+      'OauthCallback',
+      'functions/oauth-callback/index.ts',
+      "OAuth callback: a seller authorized the app on IOP; exchanges the code for the seller's tokens",
+      Duration.seconds(15),
+      callsPlatforms,
+    );
+    const tokenRenewal = fn(
+      'TokenRenewal',
+      'functions/token-renewal/index.ts',
+      "Scheduled: renews sellers' IOP tokens before they lapse",
+      Duration.seconds(60),
+      callsPlatforms,
+    );
 
     // What each function does with the operations table (the outbox, the ban, the guards).
     const attempts = { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] } as const;
@@ -125,6 +149,8 @@ export class TopWebhooksStack extends Stack {
     useTable(operatorApi, 'OPERATIONS_TABLE', data.operations, attempts);
     useTable(retrySweeper, 'OPERATIONS_TABLE', data.operations, { ...attempts, queryIndex: DUE_INDEX_NAME });
     nameTable(tracking, 'OPERATIONS_TABLE', data.operations);
+    nameTable(oauthCallback, 'OPERATIONS_TABLE', data.operations);
+    nameTable(tokenRenewal, 'OPERATIONS_TABLE', data.operations);
     // The refresh reads the shared TOP ban; the worker also extends it.
     useTable(refreshDispatcher, 'OPERATIONS_TABLE', data.operations, { items: ['GetItem'] });
     useTable(refreshWorker, 'OPERATIONS_TABLE', data.operations, { items: ['GetItem', 'PutItem'] });
@@ -140,6 +166,20 @@ export class TopWebhooksStack extends Stack {
       items: ['GetItem', 'PutItem'],
     });
 
+    // And with the sellers table: the operator lists sellers and issues OAuth states, the callback
+    // spends a state and records the seller, the renewal queries the sellers due for it.
+    useTable(operatorApi, 'SELLERS_TABLE', data.sellers, {
+      items: ['GetItem', 'BatchGetItem', 'PutItem'],
+      queryIndex: DUE_INDEX_NAME,
+    });
+    useTable(oauthCallback, 'SELLERS_TABLE', data.sellers, {
+      items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    });
+    useTable(tokenRenewal, 'SELLERS_TABLE', data.sellers, {
+      items: ['GetItem', 'PutItem', 'UpdateItem'],
+      queryIndex: DUE_INDEX_NAME,
+    });
+
     // Secrets: every function reads the TOP credentials (to call TOP, to know the sellers, to see a
     // rotated session); a webhook function reads its own source's signing secret only.
     for (const each of [
@@ -150,12 +190,22 @@ export class TopWebhooksStack extends Stack {
       retrySweeper,
       refreshDispatcher,
       refreshWorker,
+      oauthCallback,
+      tokenRenewal,
     ]) {
       useSecret(each, 'TOP_CREDENTIALS_SECRET_ID', secrets.topCredentials);
     }
     useSecret(wmsDelivery, 'WMS_WEBHOOK_SECRET_ID', secrets.wmsWebhook);
     useSecret(storefrontFulfill, 'STOREFRONT_WEBHOOK_SECRET_ID', secrets.storefrontWebhook);
     useSecret(tracking, 'STOREFRONT_WEBHOOK_SECRET_ID', secrets.storefrontWebhook);
+    // The sellers' tokens: the functions that act for an authorized seller read them (the operator
+    // API to replay); only the renewal replaces them, and only the callback creates them. WMS
+    // delivery and tracking get none.
+    for (const each of [storefrontFulfill, operatorApi, retrySweeper, refreshDispatcher, refreshWorker]) {
+      useSellerTokens(each, 'SELLER_TOKENS_PREFIX', sellerTokensPrefix, 'read');
+    }
+    useSellerTokens(tokenRenewal, 'SELLER_TOKENS_PREFIX', sellerTokensPrefix, 'renew');
+    useSellerTokens(oauthCallback, 'SELLER_TOKENS_PREFIX', sellerTokensPrefix, 'create');
 
     // The refresh: dispatcher → SQS → worker → EventBridge.
     useQueueForSending(refreshDispatcher, 'REFRESH_QUEUE_URL', refresh.queue);
@@ -197,11 +247,13 @@ export class TopWebhooksStack extends Stack {
       settings.schedules.dispatchMinutes,
       'Runs the refresh dispatcher',
     );
+    schedule('RenewSchedule', tokenRenewal, settings.schedules.renewMinutes, "Renews sellers' tokens");
 
     const api = new WebhookApi(this, 'Api', {
       stage,
       webhooks: { wmsDelivery, storefrontFulfill, tracking },
       operatorApi,
+      oauthCallback,
       rateLimit: settings.api.rateLimit,
       burstLimit: settings.api.burstLimit,
       logRetention: settings.logRetentionDays,
@@ -215,11 +267,23 @@ export class TopWebhooksStack extends Stack {
       'retry-sweeper': retrySweeper,
       'refresh-dispatcher': refreshDispatcher,
       'refresh-worker': refreshWorker,
+      'oauth-callback': oauthCallback,
+      'token-renewal': tokenRenewal,
     };
+    // Where sellers and operators reach the API: the authorize link's redirect and the callback
+    // URL are built on it. Set once the API exists: its endpoint names only the API resource, which
+    // needs none of the functions, so this makes no cycle.
+    const publicUrl = settings.publicUrl ?? api.api.apiEndpoint;
+    for (const each of [operatorApi, oauthCallback]) each.addEnvironment('PUBLIC_URL', publicUrl);
+
     // What an operator needs after a deploy (README "Deploy").
     new CfnOutput(this, 'ApiUrl', {
       value: api.api.apiEndpoint,
       description: 'Base URL of the webhooks and operator API',
+    });
+    new CfnOutput(this, 'OauthCallbackUrl', {
+      value: `${publicUrl}${OAUTH_CALLBACK_ROUTE.path}`,
+      description: "The callback URL to register as the app's on the AliExpress Open Platform console",
     });
     new CfnOutput(this, 'TopCredentialsSecretId', { value: secrets.topCredentials.id });
     new CfnOutput(this, 'WmsWebhookSecretId', { value: secrets.wmsWebhook.id });
@@ -238,6 +302,7 @@ export class TopWebhooksStack extends Stack {
       api: api.api,
       refreshQueue: refresh.queue,
       refreshDeadLetters: refresh.deadLetters,
+      sellerGaugesService: 'token-renewal',
       alarmEmail: settings.alarmEmail,
     });
   }

@@ -4,6 +4,10 @@ import type { LocalSettings } from './settings.ts';
 export const OPERATIONS_TABLE_NAME = 'operations';
 /** The table of tracked logistics orders. */
 export const LOGISTICS_ORDERS_TABLE_NAME = 'logistics-orders';
+/** The table of sellers who authorized the app, and of authorization states. */
+export const SELLERS_TABLE_NAME = 'sellers';
+/** Where the local Secrets Manager keeps sellers' tokens. */
+export const SELLER_TOKENS_PREFIX = 'local/seller-tokens/';
 /** The refresh queue's name and the status events' bus. */
 export const REFRESH_QUEUE_NAME = 'refresh';
 export const STATUS_EVENT_BUS_NAME = 'local';
@@ -13,9 +17,11 @@ export interface StackEndpoints {
   readonly topGatewayUrl: string;
   /** Absent when `aliexpress.*` APIs go over the TOP gateway (AE_PROTOCOL=top). */
   readonly aeGatewayUrl: string | undefined;
-  /** The local SQS and EventBridge endpoint. */
+  /** The local SQS, EventBridge and Secrets Manager endpoint. */
   readonly awsServicesUrl: string;
   readonly refreshQueueUrl: string;
+  /** Where sellers' browsers reach the stack: the OAuth callback is under it. */
+  readonly publicUrl: string;
 }
 
 /**
@@ -34,6 +40,10 @@ export function functionEnvironment(
     STATUS_EVENT_BUS_NAME,
     EVENTBRIDGE_ENDPOINT: endpoints.awsServicesUrl,
     DYNAMODB_ENDPOINT: endpoints.dynamoEndpoint,
+    SELLERS_TABLE: SELLERS_TABLE_NAME,
+    SELLER_TOKENS_PREFIX,
+    SECRETS_MANAGER_ENDPOINT: endpoints.awsServicesUrl,
+    PUBLIC_URL: endpoints.publicUrl,
     TOP_GATEWAY_URL: endpoints.topGatewayUrl,
     AE_PROTOCOL: settings.aeProtocol,
     ...(endpoints.aeGatewayUrl && { AE_GATEWAY_URL: endpoints.aeGatewayUrl }),

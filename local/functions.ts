@@ -12,9 +12,11 @@ export interface LocalFunctions {
   readonly storefrontFulfill: HttpHandler;
   readonly tracking: HttpHandler;
   readonly operatorApi: HttpHandler;
+  readonly oauthCallback: HttpHandler;
   readonly retrySweeper: ScheduledHandler;
   readonly refreshDispatcher: ScheduledHandler;
   readonly refreshWorker: QueueHandler;
+  readonly tokenRenewal: ScheduledHandler;
 }
 
 /** A function module could not be imported: its cold start failed (configuration, clients). */
@@ -40,26 +42,32 @@ export async function loadLocalFunctions(): Promise<LocalFunctions> {
     storefrontFulfill,
     tracking,
     operatorApi,
+    oauthCallback,
     retrySweeper,
     refreshDispatcher,
     refreshWorker,
+    tokenRenewal,
   ] = await Promise.all([
     load('functions/wms-delivery/index.ts', () => import('../functions/wms-delivery/index.ts')),
     load('functions/storefront-fulfill/index.ts', () => import('../functions/storefront-fulfill/index.ts')),
     load('functions/tracking/index.ts', () => import('../functions/tracking/index.ts')),
     load('functions/operator-api/index.ts', () => import('../functions/operator-api/index.ts')),
+    load('functions/oauth-callback/index.ts', () => import('../functions/oauth-callback/index.ts')),
     load('functions/retry-sweeper/index.ts', () => import('../functions/retry-sweeper/index.ts')),
     load('functions/refresh-dispatcher/index.ts', () => import('../functions/refresh-dispatcher/index.ts')),
     load('functions/refresh-worker/index.ts', () => import('../functions/refresh-worker/index.ts')),
+    load('functions/token-renewal/index.ts', () => import('../functions/token-renewal/index.ts')),
   ]);
   return {
     wmsDelivery: wmsDelivery.handler,
     storefrontFulfill: storefrontFulfill.handler,
     tracking: tracking.handler,
     operatorApi: operatorApi.handler,
+    oauthCallback: oauthCallback.handler,
     retrySweeper: retrySweeper.handler,
     refreshDispatcher: refreshDispatcher.handler,
     refreshWorker: refreshWorker.handler,
+    tokenRenewal: tokenRenewal.handler,
   };
 }
 

@@ -13,12 +13,23 @@ export type WebhookSource = keyof typeof WEBHOOK_PATHS;
 
 // The functions' timeouts in the CDK stack (infra/stack.ts): a lease left by a killed invocation lapses
 // as soon after the kill here as there.
-const TIMEOUT_MS = { webhook: 15_000, tracking: 10_000, operatorApi: 15_000 } as const;
+const TIMEOUT_MS = { webhook: 15_000, tracking: 10_000, operatorApi: 15_000, oauthCallback: 15_000 } as const;
+
+/** Where the platform sends a seller's browser back after consent. */
+export const OAUTH_CALLBACK_PATH = '/oauth/callback';
 
 /** The HTTP API of the stack, as the CDK app declares it; the operator API answers this machine only. */
 export function localRoutes(
-  functions: Omit<LocalFunctions, 'retrySweeper' | 'refreshDispatcher' | 'refreshWorker'>,
+  functions: Omit<LocalFunctions, 'retrySweeper' | 'refreshDispatcher' | 'refreshWorker' | 'tokenRenewal'>,
 ): Route[] {
+  const operator = (method: 'GET' | 'POST', path: string): Route => ({
+    name: 'operator-api',
+    method,
+    path,
+    handler: functions.operatorApi,
+    loopbackOnly: true,
+    timeoutMs: TIMEOUT_MS.operatorApi,
+  });
   return [
     {
       name: 'wms-delivery',
@@ -64,6 +75,17 @@ export function localRoutes(
       handler: functions.operatorApi,
       loopbackOnly: true,
       timeoutMs: TIMEOUT_MS.operatorApi,
+    },
+    operator('GET', '/sellers'),
+    operator('GET', '/sellers/{seller_id}'),
+    operator('GET', '/sellers/{seller_id}/authorize'),
+    // Public: the seller's browser lands here; the function checks the single-use state itself.
+    {
+      name: 'oauth-callback',
+      method: 'GET',
+      path: OAUTH_CALLBACK_PATH,
+      handler: functions.oauthCallback,
+      timeoutMs: TIMEOUT_MS.oauthCallback,
     },
   ];
 }

@@ -31,7 +31,10 @@ export type LocalVariable =
   | 'TOP_GATEWAY_URL'
   | 'AE_GATEWAY_URL'
   | 'AE_APP_KEY'
-  | 'AE_APP_SECRET';
+  | 'AE_APP_SECRET'
+  | 'PUBLIC_URL'
+  | 'TOP_SIM_ACCESS_TTL_SECONDS'
+  | 'TOP_SIM_REFRESH_TTL_SECONDS';
 
 /** The local stack's settings, read from the environment. */
 export interface LocalSettings {
@@ -57,6 +60,10 @@ export interface LocalSettings {
   readonly scheduleIntervalSeconds: number;
   readonly retryBaseSeconds: number;
   readonly refreshIntervalSeconds: number;
+  /** Where sellers' browsers reach this stack (the OAuth callback); unset: the local API's address. */
+  readonly publicUrl: string | undefined;
+  /** Lifetimes of the tokens the in-process simulator issues; unset: the platform's (30 and 60 days). */
+  readonly simTokenTtls: { readonly accessTtlMs?: number; readonly refreshTtlMs?: number };
   /** The variables left unset, so that their default applies. */
   readonly defaulted: ReadonlySet<LocalVariable>;
 }
@@ -112,6 +119,9 @@ const Environment = z.object({
   SCHEDULE_INTERVAL_SECONDS: seconds(LOCAL_DEFAULTS.SCHEDULE_INTERVAL_SECONDS),
   RETRY_BASE_SECONDS: seconds(LOCAL_DEFAULTS.RETRY_BASE_SECONDS),
   REFRESH_INTERVAL_SECONDS: seconds(LOCAL_DEFAULTS.REFRESH_INTERVAL_SECONDS),
+  PUBLIC_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  TOP_SIM_ACCESS_TTL_SECONDS: z.coerce.number().positive('must be a positive number of seconds').optional(),
+  TOP_SIM_REFRESH_TTL_SECONDS: z.coerce.number().positive('must be a positive number of seconds').optional(),
 });
 const VARIABLES = Object.keys(Environment.shape) as LocalVariable[];
 
@@ -163,6 +173,11 @@ export function readLocalSettings(
     scheduleIntervalSeconds: values.SCHEDULE_INTERVAL_SECONDS,
     retryBaseSeconds: values.RETRY_BASE_SECONDS,
     refreshIntervalSeconds: values.REFRESH_INTERVAL_SECONDS,
+    publicUrl: values.PUBLIC_URL?.replace(/\/+$/, ''),
+    simTokenTtls: {
+      ...(values.TOP_SIM_ACCESS_TTL_SECONDS && { accessTtlMs: values.TOP_SIM_ACCESS_TTL_SECONDS * 1000 }),
+      ...(values.TOP_SIM_REFRESH_TTL_SECONDS && { refreshTtlMs: values.TOP_SIM_REFRESH_TTL_SECONDS * 1000 }),
+    },
     defaulted: new Set(VARIABLES.filter((name) => !(name in present))),
   };
 }
@@ -198,12 +213,18 @@ export function summarizeSettings(settings: LocalSettings): string[] {
     SCHEDULE_INTERVAL_SECONDS: String(settings.scheduleIntervalSeconds),
     RETRY_BASE_SECONDS: String(settings.retryBaseSeconds),
     REFRESH_INTERVAL_SECONDS: String(settings.refreshIntervalSeconds),
+    PUBLIC_URL: settings.publicUrl ?? `(unset: the local API, http://127.0.0.1:${settings.port || '<port>'})`,
+    TOP_SIM_ACCESS_TTL_SECONDS: ttl(settings.simTokenTtls.accessTtlMs, '30 days'),
+    TOP_SIM_REFRESH_TTL_SECONDS: ttl(settings.simTokenTtls.refreshTtlMs, '60 days'),
   };
   const width = Math.max(...VARIABLES.map((name) => name.length));
   return VARIABLES.map(
     (name) => `  ${name.padEnd(width)}  ${shown[name]}${settings.defaulted.has(name) ? '  (default)' : ''}`,
   );
 }
+
+const ttl = (ms: number | undefined, platform: string) =>
+  ms === undefined ? `(unset: the platform's ${platform})` : String(ms / 1000);
 
 /** Enough to tell which value is configured, never enough to use it. */
 export function mask(value: string): string {

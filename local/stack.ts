@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EXPIRES_AT, operationsTableDefinition } from '#lib/operations/table.ts';
+import { sellersTableDefinition } from '#lib/sellers/table.ts';
 import type { LogisticsOrderStatusChanged } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { type LocalQueueSink, startLocalAwsServices } from './aws-services.ts';
@@ -11,8 +12,10 @@ import {
   LOGISTICS_ORDERS_TABLE_NAME,
   OPERATIONS_TABLE_NAME,
   REFRESH_QUEUE_NAME,
+  SELLERS_TABLE_NAME,
 } from './function-env.ts';
 import { type LocalFunctions, loadLocalFunctions } from './functions.ts';
+import type { HttpHandler } from './gateway/route.ts';
 import { startLocalGateway } from './gateway/server.ts';
 import { describeIndexRepair, repairIndexes } from './index-repair.ts';
 import { invokeLambda } from './lambda/invoke.ts';
@@ -20,6 +23,7 @@ import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalQueue } from './queue.ts';
 import { localRoutes } from './routes.ts';
 import { startSchedule } from './scheduler.ts';
+import { openLocalSecretStore } from './secrets-manager.ts';
 import type { LocalSettings } from './settings.ts';
 import { startTopSimulator, type TopSimulator } from './top-sim/server.ts';
 
@@ -51,9 +55,10 @@ export interface LocalStack {
 }
 
 /**
- * The whole system on one machine: dynalite with both tables, the TOP simulator unless a gateway is
- * configured, the functions behind a local HTTP API, the retry sweeper and the refresh dispatcher on
- * schedules, the refresh queue feeding the worker, and the event log standing in for EventBridge.
+ * The whole system on one machine: dynalite with the three tables, the TOP simulator unless a gateway
+ * is configured, the functions behind a local HTTP API, the retry sweeper, the refresh dispatcher and
+ * the token renewal on schedules, the refresh queue feeding the worker, the event log standing in for
+ * EventBridge, and sellers' tokens in a local Secrets Manager.
  */
 export async function startStack(settings: LocalSettings, options: StackOptions = {}): Promise<LocalStack> {
   const env = options.env ?? process.env;
@@ -77,6 +82,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       for (const [table, definition] of [
         [OPERATIONS_TABLE_NAME, operationsTableDefinition],
         [LOGISTICS_ORDERS_TABLE_NAME, logisticsOrdersTableDefinition],
+        [SELLERS_TABLE_NAME, sellersTableDefinition],
       ] as const) {
         await ensureTable(client, table, definition);
         // A SIGKILL between dynalite's index and item writes leaves the two apart: put right before anything
@@ -94,7 +100,10 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     closers.push(() => events.close());
     // The queue needs the worker, which loads after the environment names this endpoint: bound late.
     let refreshQueue: LocalQueueSink | undefined;
+    // Sellers' tokens, as Secrets Manager would keep them: on disk, under the data directory.
+    const secrets = await openLocalSecretStore({ dir: join(settings.dataDir, 'secrets') });
     const aws = await startLocalAwsServices({
+      secrets,
       queues: {
         [REFRESH_QUEUE_NAME]: {
           send: (bodies) => {
@@ -119,6 +128,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
         appKey: settings.topAppKey,
         appSecret: settings.topAppSecret,
         sessions: Object.values(settings.sellers),
+        ...settings.simTokenTtls,
         ...(settings.aeApp && { aeApp: { appKey: settings.aeApp.key, appSecret: settings.aeApp.secret } }),
         host: '127.0.0.1',
         port: 0,
@@ -129,6 +139,33 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
       topGatewayUrl ??= sim.url;
       if (settings.aeProtocol === 'iop') aeGatewayUrl ??= sim.aeUrl;
     }
+
+    // The API listens before the functions load, since they read its address (the OAuth callback's) at
+    // cold start; its routes reach them once loaded.
+    let functions: LocalFunctions | undefined;
+    const late =
+      (
+        name: 'wmsDelivery' | 'storefrontFulfill' | 'tracking' | 'operatorApi' | 'oauthCallback',
+      ): HttpHandler =>
+      (event, context) => {
+        if (!functions) throw new Error('the functions are still loading');
+        return functions[name](event, context);
+      };
+    const gateway = await startLocalGateway({
+      routes: [
+        ...localRoutes({
+          wmsDelivery: late('wmsDelivery'),
+          storefrontFulfill: late('storefrontFulfill'),
+          tracking: late('tracking'),
+          operatorApi: late('operatorApi'),
+          oauthCallback: late('oauthCallback'),
+        }),
+        eventLogRoute(events),
+      ],
+      port: settings.port,
+      log: (line) => log(`[gateway] ${line}`),
+    });
+    closers.push(() => gateway.close());
 
     // Before the import: the functions read their configuration at cold start.
     Object.assign(
@@ -141,11 +178,12 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
           aeGatewayUrl,
           awsServicesUrl: aws.url,
           refreshQueueUrl: aws.queueUrl(REFRESH_QUEUE_NAME),
+          publicUrl: settings.publicUrl ?? gateway.url,
         },
         env,
       ),
     );
-    const functions = await (options.loadFunctions ?? loadLocalFunctions)();
+    functions = await (options.loadFunctions ?? loadLocalFunctions)();
     const queue = startLocalQueue({
       name: REFRESH_QUEUE_NAME,
       handler: functions.refreshWorker,
@@ -155,15 +193,10 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     closers.push(() => queue.close());
     refreshQueue = queue;
 
-    const gateway = await startLocalGateway({
-      routes: [...localRoutes(functions), eventLogRoute(events)],
-      port: settings.port,
-      log: (line) => log(`[gateway] ${line}`),
-    });
-    closers.push(() => gateway.close());
     for (const [name, handler] of [
       ['retry-sweeper', functions.retrySweeper],
       ['refresh-dispatcher', functions.refreshDispatcher],
+      ['token-renewal', functions.tokenRenewal],
     ] as const) {
       const schedule = startSchedule({
         name,

@@ -13,11 +13,21 @@ export const WEBHOOK_ROUTES = {
   tracking: { method: HttpMethod.POST, path: '/webhooks/storefront/logistics-orders' },
 } as const;
 
+/**
+ * Where a seller's browser lands after authorizing the app on the AliExpress Open Platform (the
+ * callback URL registered on the platform's console): public, served by the OAuth callback function.
+ */
+export const OAUTH_CALLBACK_ROUTE = { method: HttpMethod.GET, path: '/oauth/callback' } as const;
+
 /** The operator routes: IAM-authorized (SigV4), served by the operator API function. */
 export const OPERATOR_ROUTES = [
   { method: HttpMethod.GET, path: '/operations/{id}' },
   { method: HttpMethod.POST, path: '/operations/{id}/replay' },
   { method: HttpMethod.GET, path: '/logistics-orders/{id}' },
+  { method: HttpMethod.GET, path: '/sellers' },
+  { method: HttpMethod.GET, path: '/sellers/{seller_id}' },
+  // The seller's authorize link (it writes a one-time OAuth state): an operator sends it to the seller.
+  { method: HttpMethod.GET, path: '/sellers/{seller_id}/authorize' },
 ] as const;
 
 export interface WebhookApiProps {
@@ -27,6 +37,8 @@ export interface WebhookApiProps {
   readonly webhooks: Record<keyof typeof WEBHOOK_ROUTES, HouseFunction>;
   /** The function behind the IAM-authorized operator routes. */
   readonly operatorApi: HouseFunction;
+  /** The function behind the public `OAUTH_CALLBACK_ROUTE`. */
+  readonly oauthCallback: HouseFunction;
   /** Steady-state requests per second the default stage accepts. */
   readonly rateLimit: number;
   /** Requests the default stage accepts at once (its token bucket's size). */
@@ -74,6 +86,19 @@ export class WebhookApi extends Construct {
         });
       }
     }
+    const [callback] = this.api.addRoutes({
+      path: OAUTH_CALLBACK_ROUTE.path,
+      methods: [OAUTH_CALLBACK_ROUTE.method],
+      integration: new HttpLambdaIntegration('OauthCallbackIntegration', props.oauthCallback),
+    });
+    if (callback) {
+      Validations.of(callback).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          "A seller's browser lands here, redirected by the AliExpress Open Platform after the seller authorized the app; it carries no credentials an authorizer could check. The function accepts only a single-use OAuth state the operator API issued with the authorize link, and the code is worthless without the app secret it is exchanged with.",
+      });
+    }
+
     const operator = new HttpLambdaIntegration('OperatorApiIntegration', props.operatorApi);
     const iam = new HttpIamAuthorizer();
     for (const route of OPERATOR_ROUTES) {

@@ -22,6 +22,16 @@ import type { HouseFunction } from './house-function.ts';
 export const METRICS_NAMESPACE = 'TopWebhooks';
 const PERIOD = Duration.minutes(5);
 
+/**
+ * The gauges the token renewal publishes on each run: sellers whose refresh token is in the last
+ * quarter of its life (send them the authorize link), and sellers whose tokens can no longer be
+ * renewed (their work is parked until they authorize again).
+ */
+export const SELLER_GAUGES = {
+  reauthorizeSoon: 'SellersReauthorizeSoon',
+  reauthorize: 'SellersReauthorize',
+} as const;
+
 export interface MonitoringProps {
   /** The deployment stage, named in the topic and the dashboard. */
   readonly stage: string;
@@ -33,6 +43,8 @@ export interface MonitoringProps {
   readonly refreshDeadLetters: IQueue;
   /** The refresh queue, whose backlog the dashboard shows. */
   readonly refreshQueue: IQueue;
+  /** The service (a key of `functions`) that publishes the `SELLER_GAUGES` on each run. */
+  readonly sellerGaugesService: string;
   /**
    * The address each alarm is mailed to, subscribed to the alarm topic.
    * @default - none: the topic has no subscriber
@@ -47,8 +59,9 @@ export interface MonitoringProps {
 
 /**
  * The alarms an operator acts on, and one dashboard. Alarms: operations gone DEAD (replay them),
- * refresh messages in the dead-letter queue, TOP refusing our credentials (rotate a session), and
- * the error rate of each function and of the API's answers. With an e-mail, each alarm mails it.
+ * refresh messages in the dead-letter queue, TOP refusing our credentials (rotate a session),
+ * sellers who must authorize the app again (soon, or now), and the error rate of each function and
+ * of the API's answers. With an e-mail, each alarm mails it.
  */
 export class Monitoring extends Construct {
   readonly alarms: Alarm[] = [];
@@ -77,6 +90,31 @@ export class Monitoring extends Construct {
       'TOP refused our credentials: rotate the app key or a seller session',
     );
     this.alarm('RefreshDeadLetters', deadLetters, 'refresh messages failed five receives: see the DLQ');
+
+    if (!(props.sellerGaugesService in props.functions)) {
+      throw new Error(`sellerGaugesService ${props.sellerGaugesService} is not one of the functions`);
+    }
+    // Gauges: the highest count a run saw in the period; a period without a run has no data.
+    const sellerGauge = (metricName: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: props.sellerGaugesService },
+        statistic: 'Maximum',
+        period: PERIOD,
+      });
+    const reauthorizeSoon = sellerGauge(SELLER_GAUGES.reauthorizeSoon);
+    const reauthorize = sellerGauge(SELLER_GAUGES.reauthorize);
+    this.alarm(
+      'SellersReauthorizeSoon',
+      reauthorizeSoon,
+      "sellers' refresh tokens are in the last quarter of their life: send each the authorize link (GET /sellers/{seller_id}/authorize)",
+    );
+    this.alarm(
+      'SellersReauthorize',
+      reauthorize,
+      "sellers' tokens can no longer be renewed: their work is parked until they authorize again (GET /sellers/{seller_id}/authorize)",
+    );
 
     const apiErrorRate = new MathExpression({
       expression: 'IF(requests > 0, 100 * errors / requests, 0)',
@@ -150,6 +188,14 @@ export class Monitoring extends Construct {
         left: [props.api.metricCount({ period: PERIOD }), props.api.metricServerError({ period: PERIOD })],
         right: [props.api.metricLatency({ period: PERIOD, statistic: 'p99' })],
         width: 12,
+      }),
+      new GraphWidget({
+        title: 'Alarmed: sellers to reauthorize',
+        left: [
+          reauthorizeSoon.with({ label: 'Sellers to reauthorize soon' }),
+          reauthorize.with({ label: 'Sellers to reauthorize now' }),
+        ],
+        width: 24,
       }),
       new GraphWidget({
         title: 'Function errors and p99 duration',

@@ -10,7 +10,7 @@ import {
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 
-/** The sparse index of due items, as `lib/operations/table.ts` defines it for both tables. */
+/** The sparse index of due items, as `lib/operations/table.ts` defines it for every table. */
 export const DUE_INDEX_NAME = 'due';
 
 export interface DataTablesProps {
@@ -19,13 +19,15 @@ export interface DataTablesProps {
 }
 
 /**
- * The two tables. Both: one string key `pk`, the sparse `due` index (keys only), TTL on
+ * The three tables. Each: one string key `pk`, the sparse `due` index (keys only), TTL on
  * `expires_at`, on-demand, point-in-time recovery, kept when the stack is deleted. The logistics
  * orders hold the order detail's personal data, so that table is encrypted with a key of ours.
  */
 export class DataTables extends Construct {
   readonly operations: Table;
   readonly logisticsOrders: Table;
+  /** Sellers who authorized the app (OAuth on IOP), and the one-time OAuth states. */
+  readonly sellers: Table;
   /** The customer-managed key of the logistics-orders table. */
   readonly personalDataKey: Key;
 
@@ -41,6 +43,10 @@ export class DataTables extends Construct {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.personalDataKey,
     });
+    // Seller records (status, expiry dates, the platform's seller id) and hashed one-time OAuth
+    // states: no personal data and no tokens (those are in Secrets Manager), so AWS-managed
+    // encryption is enough, and its readers need no key grant.
+    this.sellers = dueTable(this, 'Sellers', { encryption: TableEncryption.AWS_MANAGED });
   }
 }
 
@@ -55,7 +61,7 @@ function dueTable(
     timeToLiveAttribute: 'expires_at',
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     ...encryption,
-    // Accepted events and tracked orders outlive a stack that is torn down by mistake.
+    // Accepted events, tracked orders and sellers outlive a stack that is torn down by mistake.
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
   });

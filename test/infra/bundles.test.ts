@@ -18,6 +18,8 @@ const SERVICES = [
   'retry-sweeper',
   'refresh-dispatcher',
   'refresh-worker',
+  'oauth-callback',
+  'token-renewal',
 ];
 
 describe('the function bundles (esbuild through the CDK, no Docker)', () => {

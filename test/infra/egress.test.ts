@@ -10,6 +10,8 @@ const PLATFORM_CALLERS = [
   'operator-api',
   'retry-sweeper',
   'refresh-worker',
+  'oauth-callback',
+  'token-renewal',
 ];
 const OTHERS = ['tracking', 'refresh-dispatcher'];
 

@@ -25,11 +25,11 @@ function statementsOf(service: string): Statement[] {
 }
 
 const tableIds = Object.fromEntries(
-  ['Operations', 'LogisticsOrders'].map((name) => [
+  ['Operations', 'LogisticsOrders', 'Sellers'].map((name) => [
     name,
     Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).find((id) => id.startsWith(`Data${name}`)),
   ]),
-) as Record<'Operations' | 'LogisticsOrders', string>;
+) as Record<'Operations' | 'LogisticsOrders' | 'Sellers', string>;
 
 /** The DynamoDB actions a function may take, by table, with Query by index. */
 function dynamoAccess(service: string): Record<string, string[]> {
@@ -54,7 +54,15 @@ describe('what each function may do with the tables', () => {
   it.each([
     ['wms-delivery', { Operations: ITEM_ACCESS }],
     ['storefront-fulfill', { Operations: ITEM_ACCESS }],
-    ['operator-api', { Operations: ITEM_ACCESS, LogisticsOrders: ['GetItem'] }],
+    [
+      'operator-api',
+      {
+        Operations: ITEM_ACCESS,
+        LogisticsOrders: ['GetItem'],
+        Sellers: ['BatchGetItem', 'GetItem', 'PutItem'],
+        'Sellers/index/due': ['Query'],
+      },
+    ],
     ['retry-sweeper', { Operations: ITEM_ACCESS, 'Operations/index/due': ['Query'] }],
     ['tracking', { LogisticsOrders: ['GetItem', 'PutItem'] }],
     [
@@ -66,6 +74,8 @@ describe('what each function may do with the tables', () => {
       },
     ],
     ['refresh-worker', { Operations: ['GetItem', 'PutItem'], LogisticsOrders: ['GetItem', 'PutItem'] }],
+    ['oauth-callback', { Sellers: ITEM_ACCESS }],
+    ['token-renewal', { Sellers: ['GetItem', 'PutItem', 'UpdateItem'], 'Sellers/index/due': ['Query'] }],
   ])('%s gets exactly the item actions its stores use', (service, expected) => {
     expect(dynamoAccess(service)).toEqual(expected);
   });
@@ -94,12 +104,19 @@ describe('what each function may do with the tables', () => {
   });
 });
 
+/** Whether a service is allowed `action` on anything. */
+const allowedTo = (action: string) =>
+  Object.keys(stack.functions).filter((service) =>
+    statementsOf(service).some((s) => list(s.Action).includes(action)),
+  );
+
 describe('secrets, queue and bus', () => {
   const secretIds = Object.keys(resourcesOf(template, 'AWS::SecretsManager::Secret'));
+  // The stack's own secrets, by name (the sellers' token secrets are named by prefix, below).
   const secretsReadBy = (service: string) =>
     statementsOf(service)
       .filter((s) => list(s.Action).includes('secretsmanager:GetSecretValue'))
-      .flatMap((s) => list(s.Resource as any).map((r: any) => r.Ref as string))
+      .flatMap((s) => list(s.Resource as any).flatMap((r: any) => (r.Ref ? [r.Ref as string] : [])))
       .map((ref) => ref.replace(/^Secrets/, '').replace(/[A-F0-9]{8}$/, ''))
       .sort();
 
@@ -108,20 +125,93 @@ describe('secrets, queue and bus', () => {
     expect(secretsReadBy('wms-delivery')).toEqual(['topCredentials', 'wmsWebhook']);
     expect(secretsReadBy('storefront-fulfill')).toEqual(['storefrontWebhook', 'topCredentials']);
     expect(secretsReadBy('tracking')).toEqual(['storefrontWebhook', 'topCredentials']);
-    for (const service of ['operator-api', 'retry-sweeper', 'refresh-dispatcher', 'refresh-worker']) {
+    for (const service of [
+      'operator-api',
+      'retry-sweeper',
+      'refresh-dispatcher',
+      'refresh-worker',
+      'oauth-callback',
+      'token-renewal',
+    ]) {
       expect(secretsReadBy(service)).toEqual(['topCredentials']);
     }
   });
 
   it('lets only the dispatcher send to the refresh queue, and only the worker put status events', () => {
-    const allowed = (action: string) =>
-      Object.keys(stack.functions).filter((service) =>
-        statementsOf(service).some((s) => list(s.Action).includes(action)),
-      );
-    expect(allowed('sqs:SendMessage')).toEqual(['refresh-dispatcher']);
-    expect(allowed('events:PutEvents')).toEqual(['refresh-worker']);
+    expect(allowedTo('sqs:SendMessage')).toEqual(['refresh-dispatcher']);
+    expect(allowedTo('events:PutEvents')).toEqual(['refresh-worker']);
     // Receiving is the event source mapping's, through the worker's role.
-    expect(allowed('sqs:ReceiveMessage')).toEqual(['refresh-worker']);
+    expect(allowedTo('sqs:ReceiveMessage')).toEqual(['refresh-worker']);
+  });
+});
+
+describe('the sellers’ token secrets', () => {
+  // Created at run time, one per seller: granted by name prefix (ARNs end in `-` and 6 random characters).
+  const TOKENS = {
+    'Fn::Join': [
+      '',
+      [
+        'arn:',
+        { Ref: 'AWS::Partition' },
+        ':secretsmanager:',
+        { Ref: 'AWS::Region' },
+        ':',
+        { Ref: 'AWS::AccountId' },
+        ':secret:top-webhooks/dev/seller-tokens/*',
+      ],
+    ],
+  };
+  const onTokens = (service: string) =>
+    statementsOf(service).filter((s) =>
+      list(s.Resource as any).some((r) => JSON.stringify(r).includes('seller-tokens')),
+    );
+  const tokenActions = (service: string) =>
+    onTokens(service)
+      .flatMap((s) => list(s.Action))
+      .sort();
+
+  it.each(['storefront-fulfill', 'retry-sweeper', 'refresh-dispatcher', 'refresh-worker', 'operator-api'])(
+    '%s may only read them: GetSecretValue on the stage’s prefix',
+    (service) => {
+      expect(onTokens(service).map((s) => [s.Effect, s.Resource])).toEqual([['Allow', TOKENS]]);
+      expect(tokenActions(service)).toEqual(['secretsmanager:GetSecretValue']);
+    },
+  );
+
+  it('the token renewal may read and replace them, but not create one', () => {
+    expect(onTokens('token-renewal').map((s) => s.Resource)).toEqual([TOKENS]);
+    expect(tokenActions('token-renewal')).toEqual([
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+    ]);
+  });
+
+  it('the OAuth callback alone may create one, for a seller who authorized the app', () => {
+    expect(onTokens('oauth-callback').map((s) => s.Resource)).toEqual([TOKENS]);
+    expect(tokenActions('oauth-callback')).toEqual([
+      'secretsmanager:CreateSecret',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:PutSecretValue',
+    ]);
+    expect(allowedTo('secretsmanager:CreateSecret')).toEqual(['oauth-callback']);
+    expect(allowedTo('secretsmanager:PutSecretValue').sort()).toEqual(['oauth-callback', 'token-renewal']);
+  });
+
+  it('WMS delivery and tracking get no access to them', () => {
+    for (const service of ['wms-delivery', 'tracking']) expect(onTokens(service)).toEqual([]);
+  });
+
+  it('are named by stage: another stage’s functions are granted that stage’s prefix only', () => {
+    const prod = synthStack({ stage: 'prod' });
+    const resources = Object.values(resourcesOf(prod.template, 'AWS::IAM::Policy')).flatMap((p: any) =>
+      (p.Properties.PolicyDocument.Statement as Statement[]).flatMap((s) => list(s.Resource as any)),
+    );
+    const prefixes = new Set(
+      resources.map((r) => JSON.stringify(r).match(/:secret:([^"]*seller-tokens[^"]*)/)?.[1]).filter(Boolean),
+    );
+    expect([...prefixes]).toEqual(['top-webhooks/prod/seller-tokens/*']);
   });
 });
 
@@ -155,7 +245,7 @@ describe('every policy in the stack', () => {
 
   it('lets each schedule invoke its own function only', () => {
     const scheduleRoles = policies.filter((p) => p.Roles.some((r: any) => /ScheduleRole/.test(r.Ref)));
-    expect(scheduleRoles).toHaveLength(2);
+    expect(scheduleRoles).toHaveLength(3);
     for (const policy of scheduleRoles) {
       const [statement] = policy.PolicyDocument.Statement as Statement[];
       expect(statement?.Action).toBe('lambda:InvokeFunction');

@@ -46,6 +46,40 @@ describe('cdk-nag AWS Solutions checks', () => {
     for (const ack of acknowledged) expect(ack.reason.length).toBeGreaterThan(40);
   });
 
+  it.each([
+    ['without', {}],
+    ['with', { egressIp: 'true' }],
+  ])(
+    'acknowledge the sellers’ token prefix %s egressIp, on the seven roles granted it and nowhere else',
+    (_, context) => {
+      const { app, stack } = nagCheckedApp(context);
+      expect(() => app.synth()).not.toThrow();
+      const id =
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:top-webhooks/dev/seller-tokens/*]';
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, any>;
+      const acknowledgingPolicies = Object.values(resources).filter(
+        (resource) =>
+          resource.Type === 'AWS::IAM::Policy' &&
+          (resource.Metadata?.cdk_nag?.rules_to_suppress ?? []).some((ack: Acknowledgement) => ack.id === id),
+      );
+      const roles = acknowledgingPolicies.flatMap((policy) => policy.Properties.Roles.map((r: any) => r.Ref));
+      const granted = [
+        'storefront-fulfill',
+        'operator-api',
+        'retry-sweeper',
+        'refresh-dispatcher',
+        'refresh-worker',
+        'oauth-callback',
+        'token-renewal',
+      ].map((service) => stack.getLogicalId(stack.functions[service]?.role?.node.defaultChild as never));
+      expect(roles.sort()).toEqual(granted.sort());
+      for (const policy of acknowledgingPolicies) {
+        const ack = policy.Metadata.cdk_nag.rules_to_suppress.find((a: Acknowledgement) => a.id === id);
+        expect(ack.reason).toMatch(/created at run time, one per seller.*6 random characters/);
+      }
+    },
+  );
+
   it('fail the synth on a finding nobody acknowledged', () => {
     const { app, stack } = nagCheckedApp();
     new Queue(stack, 'Unchecked', { enforceSSL: false });

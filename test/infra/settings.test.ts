@@ -17,7 +17,8 @@ describe('readStackSettings', () => {
         wmsWebhook: { kind: 'create' },
         storefrontWebhook: { kind: 'create' },
       },
-      schedules: { sweepMinutes: 1, dispatchMinutes: 1 },
+      schedules: { sweepMinutes: 1, dispatchMinutes: 1, renewMinutes: 1 },
+      publicUrl: undefined,
       refresh: { workers: 2, callsPerSecond: 20 },
       alarmEmail: undefined,
       logRetentionDays: 90,
@@ -33,6 +34,7 @@ describe('readStackSettings', () => {
       wmsWebhookSecret: arn,
       sweepMinutes: '5',
       dispatchMinutes: '2',
+      renewMinutes: '3',
       refreshWorkers: '4',
       refreshCallsPerSecond: '10',
       alarmEmail: 'ops@example.com',
@@ -43,7 +45,7 @@ describe('readStackSettings', () => {
       wmsWebhook: { kind: 'arn', arn },
       storefrontWebhook: { kind: 'create' },
     });
-    expect(settings.schedules).toEqual({ sweepMinutes: 5, dispatchMinutes: 2 });
+    expect(settings.schedules).toEqual({ sweepMinutes: 5, dispatchMinutes: 2, renewMinutes: 3 });
     expect(settings.refresh).toEqual({ workers: 4, callsPerSecond: 10 });
     expect(settings.alarmEmail).toBe('ops@example.com');
     expect(settings.logRetentionDays).toBe(30);
@@ -62,6 +64,50 @@ describe('readStackSettings', () => {
     ['a fragment', 'https://api-sg.aliexpress.com/#top'],
   ])('refuses an AliExpress host with %s: the client appends the paths', (_, aeGatewayUrl) => {
     expect(() => from({ aeGatewayUrl })).toThrow(/aeGatewayUrl must be scheme and host only/);
+  });
+
+  it.each([
+    ['https://sellers.example.com', 'https://sellers.example.com'],
+    ['https://example.com/top-webhooks', 'https://example.com/top-webhooks'],
+    ['https://Example.com:443/top/webhooks', 'https://example.com/top/webhooks'],
+  ])('takes the public URL %s (an origin, with a base path or none) as %s', (publicUrl, expected) => {
+    expect(from({ publicUrl }).publicUrl).toBe(expected);
+  });
+
+  it.each([
+    ['plain http', 'http://sellers.example.com', /publicUrl must be an https URL/],
+    ['no URL at all', 'sellers.example.com', /publicUrl must be an https URL/],
+    [
+      'a query',
+      'https://sellers.example.com?stage=prod',
+      /publicUrl must be an origin with an optional base path/,
+    ],
+    [
+      'a fragment',
+      'https://sellers.example.com/top#x',
+      /publicUrl must be an origin with an optional base path/,
+    ],
+    [
+      'a user',
+      'https://ops:secret@sellers.example.com',
+      /publicUrl must be an origin with an optional base path/,
+    ],
+    ['a trailing slash', 'https://sellers.example.com/', /publicUrl must not end with \//],
+    [
+      'a base path with a trailing slash',
+      'https://example.com/top-webhooks/',
+      /publicUrl must not end with \//,
+    ],
+  ])('refuses a public URL with %s', (_, publicUrl, problem) => {
+    expect(() => from({ publicUrl })).toThrow(problem);
+  });
+
+  it.each([
+    ['0', /renewMinutes must be positive/],
+    ['-5', /renewMinutes must be positive/],
+    ['1.5', /renewMinutes must be a whole number/],
+  ])('refuses renewMinutes %s', (renewMinutes, problem) => {
+    expect(() => from({ renewMinutes })).toThrow(problem);
   });
 
   it.each([
@@ -89,6 +135,8 @@ describe('readStackSettings', () => {
         aeProtocol: 'rest',
         egressIp: 'on',
         sweepMinutes: '0',
+        renewMinutes: 'hourly',
+        publicUrl: 'https://sellers.example.com/',
         refreshWorkers: '1',
         alarmEmail: 'ops',
         logRetentionDays: '45',
@@ -105,6 +153,8 @@ describe('readStackSettings', () => {
       'aeProtocol',
       'egressIp',
       'sweepMinutes',
+      'renewMinutes',
+      'publicUrl',
       'refreshWorkers',
       'alarmEmail',
       'logRetentionDays',
@@ -114,8 +164,9 @@ describe('readStackSettings', () => {
   });
 
   it('treats an empty value as not given', () => {
-    expect(from({ alarmEmail: '', topCredentialsSecret: '' })).toMatchObject({
+    expect(from({ alarmEmail: '', topCredentialsSecret: '', publicUrl: '' })).toMatchObject({
       alarmEmail: undefined,
+      publicUrl: undefined,
       secrets: { topCredentials: { kind: 'create' } },
     });
   });

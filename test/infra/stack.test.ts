@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { type LoadConfigOptions, loadConfig } from '#lib/config/config.ts';
 import { METRICS_NAMESPACE, metricName, TOP_AUTH_ERROR_METRIC } from '#lib/observability/telemetry.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
+import { sellersTableDefinition } from '#lib/sellers/table.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { logicalIdOf, resourcesOf, synthStack } from '#test/helpers/cdk.ts';
 
@@ -18,6 +19,8 @@ const COLD_START_OPTIONS: Record<string, LoadConfigOptions> = {
   'retry-sweeper': {},
   'refresh-dispatcher': { tracking: ['queue'] },
   'refresh-worker': { tracking: ['events'] },
+  'oauth-callback': { sellers: ['table'] },
+  'token-renewal': { sellers: ['table'] },
 };
 
 const functionProps = (service: string) => {
@@ -27,10 +30,22 @@ const functionProps = (service: string) => {
   return resource?.Properties as Record<string, any>;
 };
 
+/** A function's environment as it is at cold start in AWS, for `loadConfig`. */
+const coldStartEnvironment = (service: string) => {
+  const variables = functionProps(service).Environment.Variables as Record<string, unknown>;
+  // Values CloudFormation fills in (names, ARNs, URLs) stand in as literals of the same shape.
+  return Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : key.endsWith('_URL') ? 'https://sqs.example.com/1/q' : 'from-cfn',
+    ]),
+  );
+};
+
 describe('the functions', () => {
-  it('are the seven the system runs', () => {
+  it('are the nine the system runs', () => {
     expect(Object.keys(stack.functions).sort()).toEqual(Object.keys(COLD_START_OPTIONS).sort());
-    template.resourceCountIs('AWS::Lambda::Function', 7);
+    template.resourceCountIs('AWS::Lambda::Function', 9);
   });
 
   it.each(Object.keys(COLD_START_OPTIONS))('%s runs on ARM64 with Node 22 or newer', (service) => {
@@ -52,14 +67,7 @@ describe('the functions', () => {
   );
 
   it.each(Object.keys(COLD_START_OPTIONS))('%s has the environment its cold start requires', (service) => {
-    const variables = functionProps(service).Environment.Variables as Record<string, unknown>;
-    // Values CloudFormation fills in (names, ARNs, URLs) stand in as literals of the same shape.
-    const env = Object.fromEntries(
-      Object.entries(variables).map(([key, value]) => [
-        key,
-        typeof value === 'string' ? value : key.endsWith('_URL') ? 'https://sqs.example.com/1/q' : 'from-cfn',
-      ]),
-    );
+    const env = coldStartEnvironment(service);
     expect(() => loadConfig(env, COLD_START_OPTIONS[service])).not.toThrow();
     expect(env.TOP_CREDENTIALS_SECRET_ID).toBeDefined();
   });
@@ -80,7 +88,7 @@ describe('the functions', () => {
     const variables = Object.values(resourcesOf(told.template, 'AWS::Lambda::Function')).map(
       (fn) => (fn.Properties as any).Environment.Variables,
     );
-    expect(variables).toHaveLength(7);
+    expect(variables).toHaveLength(9);
     for (const each of variables) {
       expect(each).toMatchObject({ AE_GATEWAY_URL: 'https://api.aliexpress.example', AE_PROTOCOL: 'top' });
     }
@@ -90,13 +98,18 @@ describe('the functions', () => {
     expect(functionProps('wms-delivery').Timeout).toBeGreaterThanOrEqual(10);
     expect(functionProps('retry-sweeper').Timeout).toBeGreaterThanOrEqual(60);
   });
+
+  it('gives the OAuth callback 15 s for its code exchange, and the token renewal 60 s for a run', () => {
+    expect(functionProps('oauth-callback').Timeout).toBe(15);
+    expect(functionProps('token-renewal').Timeout).toBe(60);
+  });
 });
 
 describe('the tables', () => {
   const tables = Object.values(resourcesOf(template, 'AWS::DynamoDB::Table')).map((t) => t.Properties as any);
 
-  it('are two, on demand, with TTL on expires_at, point-in-time recovery and deletion protection', () => {
-    expect(tables).toHaveLength(2);
+  it('are three, on demand, with TTL on expires_at, point-in-time recovery and deletion protection', () => {
+    expect(tables).toHaveLength(3);
     for (const table of tables) {
       expect(table.BillingMode).toBe('PAY_PER_REQUEST');
       expect(table.TimeToLiveSpecification).toEqual({ AttributeName: 'expires_at', Enabled: true });
@@ -109,7 +122,11 @@ describe('the tables', () => {
   });
 
   it('have the keys and the sparse due index the stores are written for', () => {
-    for (const definition of [operationsTableDefinition, logisticsOrdersTableDefinition]) {
+    for (const definition of [
+      operationsTableDefinition,
+      logisticsOrdersTableDefinition,
+      sellersTableDefinition,
+    ]) {
       const sorted = <T extends { AttributeName: string }>(list: readonly T[]) =>
         [...list].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName));
       for (const table of tables) {
@@ -134,6 +151,21 @@ describe('the tables', () => {
       DeletionPolicy: 'Retain',
     });
   });
+
+  it('keep the sellers (no personal data, no tokens) in a table of their own, under an AWS-managed key', () => {
+    const sellers = resourcesOf(template, 'AWS::DynamoDB::Table')[
+      logicalIdOf(stack, findTable('Sellers'))
+    ] as any;
+    expect(sellers.Properties.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(sellers.DeletionPolicy).toBe('Retain');
+    expect(sellers.Properties.GlobalSecondaryIndexes.map((i: any) => i.IndexName)).toEqual(['due']);
+  });
+
+  function findTable(name: string) {
+    const table = stack.node.findAll().find((c) => c.node.path.endsWith(`/Data/${name}`));
+    if (!table) throw new Error(`no table ${name}`);
+    return table as never;
+  }
 
   function findKey() {
     return stack.node.findAll().find((c) => c.node.path.endsWith('/Data/PersonalDataKey/Resource'));
@@ -225,12 +257,16 @@ describe('the schedules', () => {
   const targets = () =>
     Object.values(resourcesOf(template, 'AWS::Scheduler::Schedule')).map((s) => s.Properties as any);
 
-  it('run the sweeper and the dispatcher every minute, without retrying a missed tick', () => {
+  it('run the sweeper, the dispatcher and the token renewal every minute, without retrying a missed tick', () => {
     const schedules = targets();
-    expect(schedules).toHaveLength(2);
+    expect(schedules).toHaveLength(3);
     const invoked = schedules.map((s) => s.Target.Arn['Fn::GetAtt'][0]).sort();
     expect(invoked).toEqual(
-      [stack.functions['retry-sweeper'], stack.functions['refresh-dispatcher']]
+      [
+        stack.functions['retry-sweeper'],
+        stack.functions['refresh-dispatcher'],
+        stack.functions['token-renewal'],
+      ]
         .map((fn) => logicalIdOf(stack, fn as never))
         .sort(),
     );
@@ -241,11 +277,17 @@ describe('the schedules', () => {
   });
 
   it('take their rates from context', () => {
-    const slow = synthStack({ sweepMinutes: '5', dispatchMinutes: '10' });
-    const expressions = Object.values(resourcesOf(slow.template, 'AWS::Scheduler::Schedule'))
-      .map((s) => (s.Properties as any).ScheduleExpression)
-      .sort();
-    expect(expressions).toEqual(['rate(10 minutes)', 'rate(5 minutes)']);
+    const slow = synthStack({ sweepMinutes: '5', dispatchMinutes: '10', renewMinutes: '15' });
+    const expressionOf = (service: string) =>
+      Object.values(resourcesOf(slow.template, 'AWS::Scheduler::Schedule'))
+        .map((s) => s.Properties as any)
+        .find(
+          (s) =>
+            s.Target.Arn['Fn::GetAtt'][0] === logicalIdOf(slow.stack, slow.stack.functions[service] as never),
+        )?.ScheduleExpression;
+    expect(expressionOf('retry-sweeper')).toBe('rate(5 minutes)');
+    expect(expressionOf('refresh-dispatcher')).toBe('rate(10 minutes)');
+    expect(expressionOf('token-renewal')).toBe('rate(15 minutes)');
   });
 });
 
@@ -255,6 +297,14 @@ describe('the HTTP API', () => {
   );
   const authorizationOf = (routeKey: string) =>
     routes.find((r) => r.RouteKey === routeKey)?.AuthorizationType;
+
+  /** The function a route's integration invokes. */
+  const functionOf = (routeKey: string) => {
+    const target = routes.find((r) => r.RouteKey === routeKey)?.Target['Fn::Join'][1][1].Ref;
+    const integration = resourcesOf(template, 'AWS::ApiGatewayV2::Integration')[target]?.Properties as any;
+    const fnId = integration.IntegrationUri['Fn::GetAtt'][0];
+    return Object.entries(stack.functions).find(([, fn]) => logicalIdOf(stack, fn) === fnId)?.[0];
+  };
 
   it('leaves the webhook routes to the signature check in the functions', () => {
     for (const key of [
@@ -266,15 +316,24 @@ describe('the HTTP API', () => {
     }
   });
 
-  it('puts the operator routes behind IAM', () => {
+  it('leaves the OAuth callback public: the seller’s browser lands there, the function checks the state', () => {
+    expect(authorizationOf('GET /oauth/callback')).toBe('NONE');
+    expect(functionOf('GET /oauth/callback')).toBe('oauth-callback');
+  });
+
+  it('puts the operator routes behind IAM, the sellers’ among them', () => {
     for (const key of [
       'GET /operations/{id}',
       'POST /operations/{id}/replay',
       'GET /logistics-orders/{id}',
+      'GET /sellers',
+      'GET /sellers/{seller_id}',
+      'GET /sellers/{seller_id}/authorize',
     ]) {
       expect(authorizationOf(key)).toBe('AWS_IAM');
+      expect(functionOf(key)).toBe('operator-api');
     }
-    expect(routes).toHaveLength(6);
+    expect(routes).toHaveLength(10);
   });
 
   it('throttles its stage and writes access logs', () => {
@@ -313,7 +372,29 @@ describe('the alarms and the dashboard', () => {
 
   it('watch the error rate of each function and of the API', () => {
     const rates = alarms.filter((a) => metricNames(a).includes('Errors') || metricNames(a).includes('5xx'));
-    expect(rates).toHaveLength(8);
+    expect(rates).toHaveLength(10);
+    for (const service of Object.keys(COLD_START_OPTIONS)) {
+      expect(alarms.some((a) => a.Metrics?.some((m: any) => m.Label === `${service} errors %`))).toBe(true);
+    }
+  });
+
+  it.each([
+    ['SellersReauthorizeSoon', /last quarter.*authorize link/],
+    ['SellersReauthorize', /can no longer be renewed.*parked/],
+  ])('raise %s when the token renewal counts one seller or more', (name, description) => {
+    const alarm = alarms.find((a) => a.MetricName === name);
+    expect(alarm).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: 'token-renewal' }],
+      Statistic: 'Maximum',
+      Period: 300,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmDescription).toMatch(description);
+    expect(alarm.AlarmActions).toHaveLength(1);
   });
 
   it('mail the alarm address when one is given, and nobody otherwise', () => {
@@ -326,15 +407,148 @@ describe('the alarms and the dashboard', () => {
     for (const alarm of alarms) expect(alarm.AlarmActions).toHaveLength(1);
   });
 
-  it('come with a dashboard', () => {
+  it('come with a dashboard, which shows the sellers to reauthorize', () => {
     template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'top-webhooks-dev' });
+    const [dashboard] = Object.values(resourcesOf(template, 'AWS::CloudWatch::Dashboard')) as any[];
+    // The body is JSON joined with tokens; the metrics' own parts are literal.
+    const body = (dashboard.Properties.DashboardBody['Fn::Join'][1] as unknown[])
+      .filter((part) => typeof part === 'string')
+      .join('');
+    for (const name of ['SellersReauthorizeSoon', 'SellersReauthorize']) {
+      expect(body).toContain(`"${METRICS_NAMESPACE}","${name}","service","token-renewal"`);
+    }
   });
 });
 
+describe('the seller authorization’s environment', () => {
+  const variablesOf = (service: string) =>
+    functionProps(service).Environment.Variables as Record<string, any>;
+  const apiId = Object.keys(resourcesOf(template, 'AWS::ApiGatewayV2::Api'))[0];
+  const endpoint = { 'Fn::GetAtt': [apiId, 'ApiEndpoint'] };
+
+  // What each function that uses seller tokens needs of the config's sellers section.
+  const SELLER_NEEDS: Record<string, LoadConfigOptions['sellers']> = {
+    'storefront-fulfill': [],
+    'operator-api': ['table', 'publicUrl'],
+    'retry-sweeper': [],
+    'refresh-dispatcher': [],
+    'refresh-worker': [],
+    'oauth-callback': ['table', 'publicUrl'],
+    'token-renewal': ['table'],
+  };
+
+  it.each(Object.entries(SELLER_NEEDS))(
+    '%s is told what the runtime’s sellers section requires',
+    (service, sellers) => {
+      expect(() => loadConfig(coldStartEnvironment(service), { sellers })).not.toThrow();
+    },
+  );
+
+  it('tells every function that uses seller tokens their secrets’ name prefix, and no other function', () => {
+    for (const service of Object.keys(stack.functions)) {
+      expect(variablesOf(service).SELLER_TOKENS_PREFIX).toBe(
+        service in SELLER_NEEDS ? 'top-webhooks/dev/seller-tokens/' : undefined,
+      );
+    }
+    const prod = synthStack({ stage: 'prod' });
+    prod.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ SELLER_TOKENS_PREFIX: 'top-webhooks/prod/seller-tokens/' }),
+      },
+    });
+  });
+
+  it('names the sellers table to the operator API, the OAuth callback and the token renewal only', () => {
+    const sellersTable = Object.keys(resourcesOf(template, 'AWS::DynamoDB::Table')).find((id) =>
+      id.startsWith('DataSellers'),
+    );
+    const named = Object.keys(stack.functions).filter((service) => variablesOf(service).SELLERS_TABLE);
+    expect(named.sort()).toEqual(['oauth-callback', 'operator-api', 'token-renewal']);
+    for (const service of named) expect(variablesOf(service).SELLERS_TABLE).toEqual({ Ref: sellersTable });
+  });
+
+  it('names the operations table to the new functions, as their shared config requires', () => {
+    for (const service of ['oauth-callback', 'token-renewal']) {
+      expect(variablesOf(service).OPERATIONS_TABLE).toEqual({
+        Ref: expect.stringMatching(/^DataOperations/),
+      });
+    }
+  });
+
+  it('gives the operator API and the OAuth callback the API’s own endpoint as PUBLIC_URL by default', () => {
+    const told = Object.keys(stack.functions).filter((service) => variablesOf(service).PUBLIC_URL);
+    expect(told.sort()).toEqual(['oauth-callback', 'operator-api']);
+    for (const service of told) expect(variablesOf(service).PUBLIC_URL).toEqual(endpoint);
+    template.hasOutput('OauthCallbackUrl', { Value: { 'Fn::Join': ['', [endpoint, '/oauth/callback']] } });
+  });
+
+  it('gives them the publicUrl from context instead, and the callback URL built on it', () => {
+    const custom = synthStack({ publicUrl: 'https://sellers.example.com/top' });
+    for (const service of ['operator-api', 'oauth-callback']) {
+      const fn = custom.stack.functions[service] as never;
+      const props = resourcesOf(custom.template, 'AWS::Lambda::Function')[logicalIdOf(custom.stack, fn)]
+        ?.Properties as any;
+      expect(props.Environment.Variables.PUBLIC_URL).toBe('https://sellers.example.com/top');
+    }
+    custom.template.hasOutput('OauthCallbackUrl', {
+      Value: 'https://sellers.example.com/top/oauth/callback',
+      Description: Match.stringLikeRegexp('callback URL'),
+    });
+  });
+
+  it.each([
+    ['by default', {}],
+    ['with egressIp', { egressIp: 'true' }],
+  ])(
+    'makes no dependency cycle %s (the functions name the API, the API’s routes the functions)',
+    (_, context) => {
+      expect(dependencyCycle(synthStack(context).template.toJSON().Resources)).toBeUndefined();
+    },
+  );
+});
+
+/** A cycle of resources that depend on each other (through Ref, Fn::GetAtt or DependsOn), if any. */
+function dependencyCycle(resources: Record<string, any>): string[] | undefined {
+  const dependencies = (node: unknown, found = new Set<string>()): Set<string> => {
+    if (Array.isArray(node)) for (const each of node) dependencies(each, found);
+    else if (typeof node === 'object' && node !== null) {
+      for (const [key, value] of Object.entries(node)) {
+        if (key === 'Ref' && typeof value === 'string' && value in resources) found.add(value);
+        else if (key === 'Fn::GetAtt' && Array.isArray(value) && value[0] in resources) found.add(value[0]);
+        else dependencies(value, found);
+      }
+    }
+    return found;
+  };
+  const edges = Object.fromEntries(
+    Object.entries(resources).map(([id, resource]) => [
+      id,
+      [...dependencies(resource.Properties), ...[resource.DependsOn ?? []].flat()],
+    ]),
+  );
+  const done = new Set<string>();
+  const visit = (id: string, path: string[]): string[] | undefined => {
+    if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
+    if (done.has(id)) return undefined;
+    for (const next of edges[id] ?? []) {
+      const cycle = visit(next, [...path, id]);
+      if (cycle) return cycle;
+    }
+    done.add(id);
+    return undefined;
+  };
+  for (const id of Object.keys(edges)) {
+    const cycle = visit(id, []);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
 describe('the outputs', () => {
-  it('give the API URL, the secret ids, the refresh DLQ and the sweeper log group', () => {
+  it('give the API URL, the OAuth callback URL, the secret ids, the refresh DLQ and the sweeper log group', () => {
     for (const name of [
       'ApiUrl',
+      'OauthCallbackUrl',
       'TopCredentialsSecretId',
       'WmsWebhookSecretId',
       'StorefrontWebhookSecretId',

@@ -35,8 +35,10 @@ describe('readLocalSettings', () => {
       scheduleIntervalSeconds: 5,
       retryBaseSeconds: 2,
       refreshIntervalSeconds: 60,
+      publicUrl: undefined,
+      simTokenTtls: {},
     });
-    expect(settings.defaulted.size).toBe(16);
+    expect(settings.defaulted.size).toBe(19);
   });
 
   it('uses clearly local Standard Webhooks secrets by default, one per source', () => {
@@ -64,6 +66,9 @@ describe('readLocalSettings', () => {
         STOREFRONT_WEBHOOK_SECRET: `${WHSEC_B} ${WHSEC_A}`,
         SCHEDULE_INTERVAL_SECONDS: '0.5',
         RETRY_BASE_SECONDS: '30',
+        PUBLIC_URL: 'https://hooks.example.com/stack/',
+        TOP_SIM_ACCESS_TTL_SECONDS: '40',
+        TOP_SIM_REFRESH_TTL_SECONDS: '400',
         UNRELATED: 'ignored',
       },
       CWD,
@@ -85,6 +90,8 @@ describe('readLocalSettings', () => {
       scheduleIntervalSeconds: 0.5,
       retryBaseSeconds: 30,
       refreshIntervalSeconds: 60,
+      publicUrl: 'https://hooks.example.com/stack',
+      simTokenTtls: { accessTtlMs: 40_000, refreshTtlMs: 400_000 },
     });
     expect([...settings.defaulted]).toEqual(['REFRESH_INTERVAL_SECONDS']);
   });
@@ -149,7 +156,7 @@ describe('summarizeSettings', () => {
     const lines = summarizeSettings(readLocalSettings({ TOP_APP_KEY: 'app-7' }, CWD));
     const text = lines.join('\n');
 
-    expect(lines).toHaveLength(16);
+    expect(lines).toHaveLength(19);
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}TOP_APP_KEY +app-7$/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}PORT +3000 {2}\(default\)$/));
     expect(lines).toContainEqual(

@@ -45,6 +45,8 @@ function stubFunctions() {
     },
     refreshDispatcher: async () => {},
     refreshWorker: async () => ({ batchItemFailures: [] }),
+    oauthCallback: async (event) => ({ statusCode: 200, body: event.routeKey }),
+    tokenRenewal: async () => {},
   };
   return { functions, sweeps };
 }
