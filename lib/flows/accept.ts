@@ -51,7 +51,7 @@ export async function acceptWebhook(
   let sellerId = flow.sellerOf(body);
   if (flow.requiresSeller) {
     try {
-      sellerId = await sellerFor(deps.credentials, sellerId);
+      sellerId = await sellerFor(deps.credentials, sellerId, flow.platform);
     } catch (error) {
       // A seller removed since this delivery was stored: a redelivery still gets its stored answer.
       const stored = await deps.operations.get(operationId).catch(() => undefined);

@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { WebhookSource } from '#lib/config/secrets.ts';
 import type { Flow, OperationGuards } from '#lib/operations/operation.ts';
+import type { Platform } from '#lib/top/platform.ts';
 
 /** What a webhook body becomes: the TOP request to make and the checks to run before making it. */
 export interface OperationDraft {
@@ -13,6 +14,8 @@ export interface WebhookFlow<Body extends z.ZodType = z.ZodType> {
   readonly flow: Flow;
   readonly source: WebhookSource;
   readonly method: string;
+  /** The platform of that API: a seller is looked up among that platform's sellers. */
+  readonly platform: Platform;
   /** Whether the call acts for a seller, so the body must pick one (or only one is configured). */
   readonly requiresSeller: boolean;
   readonly body: Body;

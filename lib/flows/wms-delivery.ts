@@ -37,6 +37,7 @@ export const wmsDeliveryFlow: WebhookFlow<typeof WmsDeliveryBody> = {
   flow: 'wms-delivery',
   source: 'wms',
   method: sendDeliveryOrderApi.method,
+  platform: sendDeliveryOrderApi.platform,
   requiresSeller: sendDeliveryOrderApi.requiresSession,
   body: WmsDeliveryBody,
   sellerOf: () => undefined,

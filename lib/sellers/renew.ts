@@ -102,7 +102,9 @@ export async function renewSeller(
       );
     }
     const current = reconciled(record, tokens);
-    const wasRefused = record.authorization ? statusAt(record.authorization, now()) === 'REAUTHORIZE' : false;
+    // A REAUTHORIZE seller leaves the due partitions: one looked at now turns so now, unless it was
+    // refused before (read from an index entry not yet moved).
+    const wasRefused = record.authorization?.refused === true;
     if (statusAt(current, now()) === 'REAUTHORIZE')
       return save(current, wasRefused ? 'unchanged' : 'reauthorize');
     if (now() < renewAt(current)) return save(current, 'unchanged');

@@ -13,6 +13,8 @@ export interface LedgerEntry {
   readonly at: string;
   readonly request_id: string;
   readonly protocol: Protocol;
+  /** The platform seller whose issued access token authorized the call (a seeded session names none). */
+  readonly seller_id?: string;
 }
 
 /** What every route handler works with. */
@@ -49,7 +51,10 @@ export interface CallRoute<Checked, E extends ErrorLike> {
   check(): { ok: Checked; method: string } | { error: E };
   faultError(hit: GatewayFault): E;
   /** Runs the accepted call; `params` go to the ledger. */
-  run(checked: Checked, requestId: string): { error: E } | { body: string; params: Record<string, unknown> };
+  run(
+    checked: Checked,
+    requestId: string,
+  ): { error: E } | { body: string; params: Record<string, unknown>; sellerId?: string | undefined };
   errorBody(error: E, requestId: string): string;
 }
 
@@ -108,6 +113,7 @@ export async function runCall<Checked, E extends ErrorLike>(
     at: new Date(now()).toISOString(),
     request_id: requestId,
     protocol,
+    ...(ran.sellerId && { seller_id: ran.sellerId }),
   });
   if (bodyStall > 0) {
     res.writeHead(200, JSON_TYPE);

@@ -24,7 +24,8 @@ export function handleSync(
       if ('error' in ruled) return { error: IOP_ERRORS.fromRules(ruled.error) };
       const outcome = execute(ctx, api.method, ruled.request);
       const body = outcomeBody(api.method, outcome, requestId, fields.simplify === 'true');
-      return { body, params: ruled.request };
+      const sellerId = fields.session ? ctx.tokens.sellerOfAccessToken(fields.session)?.sellerId : undefined;
+      return { body, params: ruled.request, sellerId };
     },
     errorBody: syncErrorBody,
   };

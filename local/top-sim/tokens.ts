@@ -102,6 +102,11 @@ export class TokenRegistry {
     return now < issued.expiresAt ? 'valid' : 'expired';
   }
 
+  /** The seller an issued access token belongs to; `undefined` for a seeded session or an unknown token. */
+  sellerOfAccessToken(token: string): SellerAccount | undefined {
+    return this.#access.get(token)?.seller;
+  }
+
   /** A code for `nick`, as the platform issues after the seller logs in and consents. */
   issueCode(nick: string, now: number): string {
     const code = `0_${randomToken(18)}`;
