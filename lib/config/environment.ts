@@ -51,9 +51,13 @@ const Environment = z.object({
     .optional(),
   SECRETS_MANAGER_ENDPOINT: url.optional(),
   SELLERS_TABLE: text.optional(),
+  // zod runs every check: those after `url` pass what is no URL, which `url` names already.
   PUBLIC_URL: url
-    .refine((value) => /^https?:$/.test(new URL(value).protocol), 'must be an http(s) URL')
-    .refine((value) => !new URL(value).search && !new URL(value).hash, 'must have no query or fragment')
+    .refine(
+      (value) => !URL.canParse(value) || /^https?:$/.test(new URL(value).protocol),
+      'must be an http(s) URL',
+    )
+    .refine((value) => !URL.canParse(value) || !/[?#]/.test(value), 'must have no query or fragment')
     .optional(),
 });
 

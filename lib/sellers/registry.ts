@@ -97,30 +97,37 @@ export class SellerRegistry extends TableStore {
           : new DeleteCommand({
               TableName: this.table,
               Key: key,
-              ConditionExpression: 'lease_token = :token AND attribute_not_exists(authorization)',
+              // `authorization` is a reserved word in expressions: named through a placeholder.
+              ConditionExpression: 'lease_token = :token AND attribute_not_exists(#authorization)',
+              ExpressionAttributeNames: { '#authorization': 'authorization' },
               ExpressionAttributeValues: { ':token': token },
             }),
       ),
     );
   }
 
-  /** Sellers the renewal must look at by `now`, at most `limit`, soonest first. */
+  /** Sellers the renewal must look at by `now`, at most `limit`, the most overdue first. */
   async due(now: number, limit: number): Promise<string[]> {
-    const ids: string[] = [];
-    for (const shard of [SELLER_SHARDS.renewSoon, SELLER_SHARDS.renew]) {
-      if (ids.length >= limit) break;
-      ids.push(...(await this.#idsIn(shard, limit - ids.length, dueBy(now))));
-    }
-    return ids;
+    const [soon, renew] = await Promise.all(
+      [SELLER_SHARDS.renewSoon, SELLER_SHARDS.renew].map((shard) =>
+        this.#entriesIn(shard, limit, dueBy(now)),
+      ),
+    );
+    return [...(soon ?? []), ...(renew ?? [])]
+      .sort((a, b) => a.dueAt - b.dueAt)
+      .slice(0, limit)
+      .map((entry) => entry.sellerId);
   }
 
   /** Every seller with an authorization, by `seller_id`. */
   async list(): Promise<SellerRecord[]> {
     const ids = (
       await Promise.all(
-        Object.values(SELLER_SHARDS).map((shard) => this.#idsIn(shard, Number.POSITIVE_INFINITY)),
+        Object.values(SELLER_SHARDS).map((shard) => this.#entriesIn(shard, Number.POSITIVE_INFINITY)),
       )
-    ).flat();
+    )
+      .flat()
+      .map((entry) => entry.sellerId);
     const records: SellerRecord[] = [];
     for (let start = 0; start < ids.length; start += BATCH_GET_MAX) {
       records.push(...(await this.#getMany(ids.slice(start, start + BATCH_GET_MAX))));
@@ -139,8 +146,13 @@ export class SellerRegistry extends TableStore {
     return { reauthorizeSoon, reauthorize };
   }
 
-  async #idsIn(shard: string, limit: number, dueBefore?: number): Promise<string[]> {
-    const ids: string[] = [];
+  /** The sellers an index partition lists, in `due_at` order, at most `limit`. */
+  async #entriesIn(
+    shard: string,
+    limit: number,
+    dueBefore?: number,
+  ): Promise<{ readonly sellerId: string; readonly dueAt: number }[]> {
+    const ids: { sellerId: string; dueAt: number }[] = [];
     let start: Record<string, unknown> | undefined;
     do {
       const page = await dynamo.call('list sellers', () =>
@@ -161,7 +173,8 @@ export class SellerRegistry extends TableStore {
       );
       for (const item of page.Items ?? []) {
         const pk = String(item.pk);
-        if (pk.startsWith(SELLER_KEY_PREFIX)) ids.push(pk.slice(SELLER_KEY_PREFIX.length));
+        if (pk.startsWith(SELLER_KEY_PREFIX))
+          ids.push({ sellerId: pk.slice(SELLER_KEY_PREFIX.length), dueAt: Number(item.due_at) });
       }
       start = page.LastEvaluatedKey;
     } while (start && ids.length < limit);

@@ -1,4 +1,8 @@
-import { GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  GetSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { describe, expect, it } from 'vitest';
 import {
   SecretFormatError,
@@ -7,6 +11,8 @@ import {
   UnknownSellerError,
 } from '#lib/credentials/errors.ts';
 import { TopCredentialsProvider } from '#lib/credentials/top-credentials.ts';
+import { SellerSessionCache } from '#lib/sellers/seller-session-cache.ts';
+import { SellerTokenVault } from '#lib/sellers/token-vault.ts';
 import { mockSecretsManager } from '#test/helpers/secrets-manager.ts';
 
 const ID = 'top-webhooks/top-credentials';
@@ -195,6 +201,143 @@ describe('TopCredentialsProvider', () => {
       sm.put(ID, secretWith({ 'shop-1': 'session-1', 'shop-2': 'session-2' }));
 
       expect((await provider.forSeller('shop-2')).sellerId).toBe('shop-2');
+    });
+  });
+
+  describe('sellers who authorized the app', () => {
+    const PREFIX = 'top-webhooks/sellers/';
+    const DAY = 86_400_000;
+
+    /**
+     * A provider that also knows the sellers' sessions through the real cache and vault, over the
+     * mocked Secrets Manager: a seller's secret exists once `authorized`, any other is not found.
+     */
+    function setUpWithSellers() {
+      sm.mock.on(GetSecretValueCommand).rejects(
+        new ResourceNotFoundException({
+          message: "Secrets Manager can't find the specified secret.",
+          $metadata: {},
+        }),
+      );
+      sm.put(
+        ID,
+        JSON.stringify({
+          app_key: '12345678',
+          app_secret: 'app-secret',
+          ae_app_key: '87654321',
+          ae_app_secret: 'ae-app-secret',
+          sign_method: 'hmac-sha256',
+          sellers: { 'shop-1': 'hand-kept-session' },
+        }),
+      );
+      const clock = { now: Date.UTC(2026, 10, 23) };
+      const sellers = new SellerSessionCache({
+        vault: new SellerTokenVault({
+          client: new SecretsManagerClient({ region: 'us-east-1' }),
+          prefix: PREFIX,
+        }),
+        maxAgeMs: 300_000,
+        now: () => clock.now,
+      });
+      const provider = new TopCredentialsProvider({
+        source: sm.source(),
+        secretId: ID,
+        now: () => clock.now,
+        sellers,
+      });
+      const authorized = (sellerId: string, accessToken: string) =>
+        sm.put(
+          `${PREFIX}${sellerId}`,
+          JSON.stringify({
+            access_token: accessToken,
+            refresh_token: `refresh-of-${accessToken}`,
+            platform_seller_id: '2000001',
+            generation: 1,
+            authorized_at: clock.now,
+            tokens_issued_at: clock.now,
+            access_token_expires_at: clock.now + 30 * DAY,
+            refresh_token_expires_at: clock.now + 60 * DAY,
+          }),
+        );
+      return { provider, clock, authorized };
+    }
+
+    it('gives an AliExpress seller not kept by hand the AliExpress app keys with the session they authorized', async () => {
+      const { provider, authorized } = setUpWithSellers();
+      authorized('shop-7', 'ae-access-1');
+
+      expect(await provider.forSeller('shop-7', 'aliexpress')).toEqual({
+        sellerId: 'shop-7',
+        credentials: {
+          appKey: '87654321',
+          appSecret: 'ae-app-secret',
+          signMethod: 'hmac-sha256',
+          session: 'ae-access-1',
+        },
+      });
+      // Found among the sessions: the credentials secret is not fetched again for it.
+      expect(sm.calls(ID)).toBe(1);
+    });
+
+    it("keeps a hand-kept seller's session over one they authorized, without reading theirs", async () => {
+      const { provider, authorized } = setUpWithSellers();
+      authorized('shop-1', 'ae-access-1');
+
+      expect((await provider.forSeller('shop-1', 'aliexpress')).credentials.session).toBe(
+        'hand-kept-session',
+      );
+      expect(sm.calls(`${PREFIX}shop-1`)).toBe(0);
+    });
+
+    it('never consults the sessions for Tmall', async () => {
+      const { provider, authorized } = setUpWithSellers();
+      authorized('shop-7', 'ae-access-1');
+
+      await expect(provider.forSeller('shop-7', 'tmall')).rejects.toBeInstanceOf(UnknownSellerError);
+      expect(sm.calls(`${PREFIX}shop-7`)).toBe(0);
+    });
+
+    it('fails with UnknownSellerError for a seller neither kept by hand nor authorized', async () => {
+      const { provider } = setUpWithSellers();
+
+      const error = await provider.forSeller('shop-9', 'aliexpress').catch((caught: unknown) => caught);
+
+      expect(error).toBeInstanceOf(UnknownSellerError);
+      expect(error).toMatchObject({ sellerId: 'shop-9' });
+      expect(sm.calls(`${PREFIX}shop-9`)).toBe(1);
+      expect(sm.calls(ID)).toBe(2);
+    });
+
+    it("reports a seller's renewed token on refresh(sellerId), and serves it after", async () => {
+      const { provider, clock, authorized } = setUpWithSellers();
+      authorized('shop-7', 'ae-access-1');
+      await provider.forSeller('shop-7', 'aliexpress');
+
+      authorized('shop-7', 'ae-access-2');
+      clock.now += 1_000;
+      expect(await provider.refresh('shop-7')).toBe(true);
+      expect((await provider.forSeller('shop-7', 'aliexpress')).credentials.session).toBe('ae-access-2');
+      expect(await provider.refresh('shop-7')).toBe(false);
+    });
+
+    it("says nothing changed on refresh(sellerId) when neither the secret nor the seller's token did", async () => {
+      const { provider, clock, authorized } = setUpWithSellers();
+      authorized('shop-7', 'ae-access-1');
+      await provider.forSeller('shop-7', 'aliexpress');
+
+      clock.now += 1_000;
+      expect(await provider.refresh('shop-7')).toBe(false);
+      expect(sm.calls(`${PREFIX}shop-7`)).toBe(2);
+    });
+
+    it("reads no seller's tokens on refresh() without a seller", async () => {
+      const { provider, clock, authorized } = setUpWithSellers();
+      authorized('shop-7', 'ae-access-1');
+      await provider.forSeller('shop-7', 'aliexpress');
+
+      clock.now += 1_000;
+      await provider.refresh();
+      expect(sm.calls(`${PREFIX}shop-7`)).toBe(1);
     });
   });
 
