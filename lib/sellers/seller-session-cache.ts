@@ -57,7 +57,7 @@ export class SellerSessionCache implements SellerSessions {
     if (!tokens) return age < NOT_FOUND_MS;
     if (now < renewAt(tokens)) return age < this.#maxAgeMs;
     const lifetime = tokens.access_token_expires_at - tokens.tokens_issued_at;
-    return age < Math.min(60_000, Math.max(1_000, lifetime / 100));
+    return age < Math.min(this.#maxAgeMs, 60_000, Math.max(1_000, lifetime / 100));
   }
 
   #read(sellerId: string): Promise<Entry> {
