@@ -10,10 +10,12 @@ const dynamo = storeCalls(SELLERS_STORE);
 export const STATE_TTL_MS = 10 * 60 * 1000;
 
 /** A state as the callback takes it back. */
-export type ConsumedState =
-  | { readonly sellerId: string; readonly expired: false }
-  | { readonly sellerId: string; readonly expired: true }
-  | undefined;
+export interface ConsumedState {
+  readonly sellerId: string;
+  /** When it stops working (epoch ms). */
+  readonly expiresAt: number;
+  readonly expired: boolean;
+}
 
 // Only the hash is stored: whoever reads the table cannot complete an authorization with it.
 const hashOf = (state: string): string => createHash('sha256').update(state).digest('base64url');
@@ -26,7 +28,20 @@ export class AuthorizationStates extends TableStore {
   /** A new state for `sellerId`. */
   async issue(sellerId: string): Promise<string> {
     const state = randomBytes(32).toString('base64url');
-    const expiresAt = this.now() + STATE_TTL_MS;
+    await this.#put(state, sellerId, this.now() + STATE_TTL_MS);
+    return state;
+  }
+
+  /**
+   * Puts back a state taken for a callback that could not finish for a passing reason (the platform
+   * unreachable, the seller held by a renewal), so the same link works once more until it expires.
+   */
+  async restore(state: string, taken: ConsumedState): Promise<void> {
+    if (taken.expired) return;
+    await this.#put(state, taken.sellerId, taken.expiresAt);
+  }
+
+  async #put(state: string, sellerId: string, expiresAt: number): Promise<void> {
     await dynamo.call('store an authorization state', () =>
       this.doc.send(
         new PutCommand({
@@ -41,11 +56,10 @@ export class AuthorizationStates extends TableStore {
         }),
       ),
     );
-    return state;
   }
 
   /** Takes a state back, once: the seller it names, or `undefined` for one never issued or used already. */
-  async consume(state: string): Promise<ConsumedState> {
+  async consume(state: string): Promise<ConsumedState | undefined> {
     const { Attributes } = await dynamo.call('take back an authorization state', () =>
       this.doc.send(
         new DeleteCommand({
@@ -61,6 +75,7 @@ export class AuthorizationStates extends TableStore {
       typeof Attributes.state_expires_at !== 'number'
     )
       return undefined;
-    return { sellerId: Attributes.seller_id, expired: this.now() >= Attributes.state_expires_at };
+    const expiresAt = Attributes.state_expires_at;
+    return { sellerId: Attributes.seller_id, expiresAt, expired: this.now() >= expiresAt };
   }
 }

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { ProblemError } from '#lib/errors/problem-error.ts';
 import type { Log } from '#lib/observability/log.ts';
 import type { TopClient } from '#lib/top/client.ts';
 import { TopError } from '#lib/top/errors.ts';
 import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import type { AuthorizationStates } from './authorization-states.ts';
 import {
+  AuthorizationNotConfiguredError,
   AuthorizationRefusedError,
   AuthorizationStateError,
   AuthorizationUnavailableError,
@@ -17,7 +19,7 @@ import { readTokenGrant } from './token-grant.ts';
 import type { SellerTokenVault } from './token-vault.ts';
 
 export interface CallbackDeps {
-  readonly states: Pick<AuthorizationStates, 'consume'>;
+  readonly states: Pick<AuthorizationStates, 'consume' | 'restore'>;
   readonly registry: Pick<SellerRegistry, 'hold' | 'save' | 'release'>;
   readonly vault: Pick<SellerTokenVault, 'write'>;
   readonly top: Pick<TopClient, 'rest'>;
@@ -49,7 +51,6 @@ export interface Connected {
  * tokens are stored leaves nothing behind.
  */
 export async function completeAuthorization(deps: CallbackDeps, query: CallbackQuery): Promise<Connected> {
-  const now = deps.now ?? Date.now;
   if (!query.state) throw new AuthorizationStateError('missing');
   const state = await deps.states.consume(query.state);
   if (!state) throw new AuthorizationStateError('unknown');
@@ -57,13 +58,29 @@ export async function completeAuthorization(deps: CallbackDeps, query: CallbackQ
   if (!query.code) throw new MissingAuthorizationCodeError();
   const { sellerId } = state;
 
+  try {
+    return await connect(deps, sellerId, query.code);
+  } catch (error) {
+    // A passing failure: the page tells the seller to open the same link again, so it must still work.
+    if (error instanceof SellerBusyError || (error instanceof ProblemError && error.status === 503)) {
+      await deps.states.restore(query.state, state).catch((cause: unknown) => {
+        deps.log.warn('authorization state not put back', { seller_id: sellerId, error: errorName(cause) });
+      });
+    }
+    throw error;
+  }
+}
+
+/** Holds the seller, exchanges the code, stores the tokens, then the record. */
+async function connect(deps: CallbackDeps, sellerId: string, code: string): Promise<Connected> {
+  const now = deps.now ?? Date.now;
   // A renewal of the seller must not write the old grant's tokens over the new ones: one holder.
   const token = randomUUID();
   const record = await deps.registry.hold(sellerId, token, now() + deps.leaseMs);
   if (!record) throw new SellerBusyError(sellerId);
   let saved = false;
   try {
-    const body = await exchange(deps, query.code);
+    const body = await exchange(deps, code);
     const at = now();
     const { tokens: issued, refreshable } = readTokenGrant(body, at);
     const tokens: SellerTokens = {
@@ -83,9 +100,25 @@ export async function completeAuthorization(deps: CallbackDeps, query: CallbackQ
     deps.log.info('seller authorized', { seller_id: sellerId, generation: tokens.generation });
     return { sellerId, platformSellerId: tokens.platform_seller_id };
   } finally {
-    if (!saved) await deps.registry.release(record, token).catch(() => {});
+    if (!saved) {
+      await deps.registry.release(record, token).catch((cause: unknown) => {
+        deps.log.warn('seller not given back; its lease will lapse', {
+          seller_id: sellerId,
+          error: errorName(cause),
+        });
+      });
+    }
   }
 }
+
+// What IOP answers when the app's key, signature, clock or address is at fault, whatever the code.
+const APP_REFUSALS = new Set([
+  'InvalidAppKey',
+  'IncompleteSignature',
+  'InvalidTimestamp',
+  'AppWhiteIpLimit',
+  'InvalidApiPath',
+]);
 
 async function exchange(deps: CallbackDeps, code: string): Promise<Record<string, unknown>> {
   try {
@@ -97,6 +130,11 @@ async function exchange(deps: CallbackDeps, code: string): Promise<Record<string
     if (!(error instanceof TopError)) throw error;
     if (error.kind === 'transient' || error.kind === 'rate_limited')
       throw new AuthorizationUnavailableError({ cause: error });
+    // The platform refused our app, not the seller's code: an operator must fix the app's settings.
+    if (APP_REFUSALS.has(String(error.code)))
+      throw new AuthorizationNotConfiguredError(`the platform refused the app's request (${error.code})`, {
+        cause: error,
+      });
     // The platform's own words (code and message); they never hold the code sent.
     const message = [error.msg, error.subMsg].filter(Boolean).join(': ') || error.message;
     throw new AuthorizationRefusedError(String(error.code ?? error.subCode ?? 'refused'), message, {
@@ -104,3 +142,5 @@ async function exchange(deps: CallbackDeps, code: string): Promise<Record<string
     });
   }
 }
+
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

@@ -104,9 +104,12 @@ export class AuthorizationUnavailableError extends SellersError {
   }
 }
 
-/** Authorization needs the AliExpress Open Platform (`AE_GATEWAY_URL`, `PUBLIC_URL`): a deployment's fault. */
+/**
+ * Authorization needs the AliExpress Open Platform (`AE_GATEWAY_URL`, `PUBLIC_URL`) and an app it
+ * accepts: a deployment's fault, never the seller's.
+ */
 export class AuthorizationNotConfiguredError extends SellersError {
-  constructor(missing: string) {
-    super(`seller authorization is not configured: ${missing}`, PROBLEMS.misconfigured);
+  constructor(problem: string, options: { readonly cause?: unknown } = {}) {
+    super(`seller authorization is not configured: ${problem}`, PROBLEMS.misconfigured, options);
   }
 }

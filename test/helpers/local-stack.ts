@@ -7,7 +7,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:\d+)$/;
 // Everything the stack reads, so the parent's settings never leak into the child.
 const STACK_VARIABLES =
-  /^(PORT|DATA_DIR|TOP_.*|WMS_.*|STOREFRONT_.*|SCHEDULE_.*|RETRY_.*|REFRESH_.*|OPERATIONS_TABLE|DYNAMODB_ENDPOINT)$/;
+  /^(PORT|DATA_DIR|TOP_.*|WMS_.*|STOREFRONT_.*|SCHEDULE_.*|RETRY_.*|REFRESH_.*|OPERATIONS_TABLE|DYNAMODB_ENDPOINT|PUBLIC_URL|SELLER.*|SECRETS_MANAGER_ENDPOINT|AE_.*)$/;
 
 export interface StartLocalStackOptions {
   /** The stack's DATA_DIR; the caller creates and removes it. */

@@ -26,7 +26,7 @@ describe('AuthorizationStates against dynalite', () => {
     const { states } = await freshStates();
     const state = await states.issue('shop-1');
 
-    expect(await states.consume(state)).toEqual({ sellerId: 'shop-1', expired: false });
+    expect(await states.consume(state)).toMatchObject({ sellerId: 'shop-1', expired: false });
     expect(await states.consume(state)).toBeUndefined();
   });
 
@@ -35,8 +35,8 @@ describe('AuthorizationStates against dynalite', () => {
     const forShop1 = await states.issue('shop-1');
     const forShop2 = await states.issue('shop-2');
 
-    expect(await states.consume(forShop2)).toEqual({ sellerId: 'shop-2', expired: false });
-    expect(await states.consume(forShop1)).toEqual({ sellerId: 'shop-1', expired: false });
+    expect(await states.consume(forShop2)).toMatchObject({ sellerId: 'shop-2', expired: false });
+    expect(await states.consume(forShop1)).toMatchObject({ sellerId: 'shop-1', expired: false });
   });
 
   it("says a state is expired from STATE_TTL_MS after its issue by the store's clock, and spends it still", async () => {
@@ -45,10 +45,26 @@ describe('AuthorizationStates against dynalite', () => {
     const late = await states.issue('shop-1');
 
     clock.now = T0 + STATE_TTL_MS - 1;
-    expect(await states.consume(inTime)).toEqual({ sellerId: 'shop-1', expired: false });
+    expect(await states.consume(inTime)).toMatchObject({ sellerId: 'shop-1', expired: false });
     clock.now = T0 + STATE_TTL_MS;
-    expect(await states.consume(late)).toEqual({ sellerId: 'shop-1', expired: true });
+    expect(await states.consume(late)).toMatchObject({ sellerId: 'shop-1', expired: true });
     expect(await states.consume(late)).toBeUndefined();
+  });
+
+  it('puts a taken state back until its own end, and not past it', async () => {
+    const { states, clock } = await freshStates();
+    const state = await states.issue('shop-1');
+    const taken = await states.consume(state);
+    if (!taken) throw new Error('the state was not found');
+
+    await states.restore(state, taken);
+    clock.now = T0 + STATE_TTL_MS - 1;
+    const again = await states.consume(state);
+    expect(again).toEqual({ sellerId: 'shop-1', expiresAt: T0 + STATE_TTL_MS, expired: false });
+
+    clock.now = T0 + STATE_TTL_MS;
+    await states.restore(state, { ...taken, expired: true });
+    expect(await states.consume(state)).toBeUndefined();
   });
 
   it('knows no forged state, nor one a character away from a real one', async () => {
@@ -59,7 +75,7 @@ describe('AuthorizationStates against dynalite', () => {
     expect(await states.consume('A'.repeat(43))).toBeUndefined();
     expect(await states.consume(altered)).toBeUndefined();
     expect(await states.consume('')).toBeUndefined();
-    expect(await states.consume(state)).toEqual({ sellerId: 'shop-1', expired: false });
+    expect(await states.consume(state)).toMatchObject({ sellerId: 'shop-1', expired: false });
   });
 
   it('keeps only a hash of the state: whoever reads the table cannot use it', async () => {
