@@ -88,6 +88,11 @@ async function connect(deps: CallbackDeps, sellerId: string, code: string): Prom
       generation: (record.authorization?.generation ?? 0) + 1,
       authorized_at: at,
     };
+    const before = record.authorization?.platform_seller_id;
+    if (before !== undefined && before !== tokens.platform_seller_id) {
+      // Allowed (the seller logged in as another account), but worth a line: their calls change shop.
+      deps.log.warn('seller authorized as another platform account than before', { seller_id: sellerId });
+    }
     await deps.vault.write(sellerId, tokens);
     saved = await deps.registry.save(
       {

@@ -110,7 +110,14 @@ export async function renewSeller(
     if (now() < renewAt(current)) return save(current, 'unchanged');
     return await refresh(deps, sellerId, current, tokens, options.deadlineMs, save);
   } finally {
-    if (!saved) await deps.registry.release(record, token).catch(() => {});
+    if (!saved) {
+      await deps.registry.release(record, token).catch((cause: unknown) => {
+        deps.log.warn('seller not given back; its lease will lapse', {
+          seller_id: sellerId,
+          error: errorName(cause),
+        });
+      });
+    }
   }
 }
 
