@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { InvalidPayloadError, UnsignedIdempotencyKeyError } from '#lib/http/errors.ts';
 import { header, parseJsonBody } from '#lib/http/request.ts';
+import { errorName } from '#lib/observability/log.ts';
 import { readChecks } from '#lib/operations/attempt-checks.ts';
 import { IdempotencyKeyReusedError, OperationInFlightError } from '#lib/operations/errors.ts';
 import { type AttemptDeps, attemptOperation } from '#lib/operations/execute.ts';
@@ -93,7 +94,7 @@ export async function acceptWebhook(
     // The claim holds the whole request and its lease makes it due again: the sweeper finishes it.
     deps.log.warn('attempt interrupted; the sweeper will finish the operation', {
       operation_id: operation.operation_id,
-      error: error instanceof Error ? error.name : typeof error,
+      error: errorName(error),
     });
     return { operation: held, replayed: false };
   }

@@ -1,6 +1,6 @@
 import type { RetryConfig } from '#lib/config/config.ts';
 import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
-import type { Log } from '#lib/observability/log.ts';
+import { errorName, type Log } from '#lib/observability/log.ts';
 import type { TopApi } from '#lib/top/apis/api.ts';
 import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
@@ -295,5 +295,3 @@ class Attempt {
     );
   }
 }
-
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

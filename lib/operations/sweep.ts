@@ -1,3 +1,4 @@
+import { errorName } from '#lib/observability/log.ts';
 import { type AttemptDeps, attemptOperation } from './execute.ts';
 import { leaseFor, topDeadlineFor } from './lease.ts';
 import type { Operation, OperationStatus } from './operation.ts';
@@ -68,7 +69,7 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
           failed++;
           deps.log.warn('attempt failed; the operation stays due', {
             operation_id: held.operation_id,
-            error: error instanceof Error ? error.name : typeof error,
+            error: errorName(error),
           });
           continue;
         }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProblemError } from '#lib/errors/problem-error.ts';
-import type { Log } from '#lib/observability/log.ts';
+import { errorName, type Log } from '#lib/observability/log.ts';
 import type { TopClient } from '#lib/top/client.ts';
 import { TopError } from '#lib/top/errors.ts';
 import type { TopCredentials } from '#lib/top/signed-fields.ts';
@@ -20,7 +20,7 @@ import type { SellerTokenVault } from './token-vault.ts';
 
 export interface CallbackDeps {
   readonly states: Pick<AuthorizationStates, 'consume' | 'restore'>;
-  readonly registry: Pick<SellerRegistry, 'hold' | 'save' | 'release'>;
+  readonly registry: Pick<SellerRegistry, 'hold' | 'save' | 'releaseOrLog'>;
   readonly vault: Pick<SellerTokenVault, 'write'>;
   readonly top: Pick<TopClient, 'rest'>;
   /** The AliExpress app's keys: a code is exchanged in the app's name. */
@@ -106,12 +106,7 @@ async function connect(deps: CallbackDeps, sellerId: string, code: string): Prom
     return { sellerId, platformSellerId: tokens.platform_seller_id };
   } finally {
     if (!saved) {
-      await deps.registry.release(record, token).catch((cause: unknown) => {
-        deps.log.warn('seller not given back; its lease will lapse', {
-          seller_id: sellerId,
-          error: errorName(cause),
-        });
-      });
+      await deps.registry.releaseOrLog(record, token, deps.log);
     }
   }
 }
@@ -147,5 +142,3 @@ async function exchange(deps: CallbackDeps, code: string): Promise<Record<string
     });
   }
 }
-
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

@@ -9,6 +9,7 @@ import {
 import { storeCalls } from '#lib/dynamo/calls.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
+import { errorName, type Log } from '#lib/observability/log.ts';
 import { DUE_INDEX, dueBy, indexTime } from '#lib/operations/table.ts';
 import type { SellerRecord } from './seller.ts';
 import { sellerFromItem, sellerToItem } from './seller-item.ts';
@@ -104,6 +105,16 @@ export class SellerRegistry extends TableStore {
             }),
       ),
     );
+  }
+
+  /** {@link release}, for a holder that gives up: a failure is logged, and the lease lapses anyway. */
+  async releaseOrLog(record: SellerRecord, token: string, log: Log): Promise<void> {
+    await this.release(record, token).catch((cause: unknown) => {
+      log.warn('seller not given back; its lease will lapse', {
+        seller_id: record.seller_id,
+        error: errorName(cause),
+      });
+    });
   }
 
   /** Sellers the renewal must look at by `now`, at most `limit`, the most overdue first. */

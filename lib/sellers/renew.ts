@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Log } from '#lib/observability/log.ts';
+import { errorName, type Log } from '#lib/observability/log.ts';
 import type { TopClient } from '#lib/top/client.ts';
 import { TopError } from '#lib/top/errors.ts';
 import type { TopCredentials } from '#lib/top/signed-fields.ts';
@@ -17,7 +17,7 @@ import { readTokenGrant } from './token-grant.ts';
 import type { SellerTokenVault } from './token-vault.ts';
 
 export interface RenewalDeps {
-  readonly registry: Pick<SellerRegistry, 'due' | 'hold' | 'save' | 'release'>;
+  readonly registry: Pick<SellerRegistry, 'due' | 'hold' | 'save' | 'releaseOrLog'>;
   readonly vault: Pick<SellerTokenVault, 'read' | 'write'>;
   readonly top: Pick<TopClient, 'rest'>;
   /** The AliExpress app's keys: tokens are refreshed in the app's name. */
@@ -111,12 +111,7 @@ export async function renewSeller(
     return await refresh(deps, sellerId, current, tokens, options.deadlineMs, save);
   } finally {
     if (!saved) {
-      await deps.registry.release(record, token).catch((cause: unknown) => {
-        deps.log.warn('seller not given back; its lease will lapse', {
-          seller_id: sellerId,
-          error: errorName(cause),
-        });
-      });
+      await deps.registry.releaseOrLog(record, token, deps.log);
     }
   }
 }
@@ -204,5 +199,3 @@ const refusedWith = (
   refused: true,
   last_error: lastError,
 });
-
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

@@ -6,6 +6,16 @@ import { SELLER_SHARDS, sellerKeys } from './table.ts';
 
 const time = z.number();
 
+/** What identifies an authorization and dates its tokens: in the record, and in the seller's secret. */
+export const GrantFields = z.object({
+  platform_seller_id: z.string(),
+  generation: z.number().int().nonnegative(),
+  authorized_at: time,
+  tokens_issued_at: time,
+  access_token_expires_at: time,
+  refresh_token_expires_at: time,
+});
+
 // What a seller item must hold to be read back; the key and index attributes are dropped.
 const SellerItem = z.object({
   seller_id: z.string().min(1),
@@ -13,12 +23,7 @@ const SellerItem = z.object({
   lease_expires_at: time.optional(),
   authorization: z
     .object({
-      platform_seller_id: z.string(),
-      generation: z.number().int().nonnegative(),
-      authorized_at: time,
-      tokens_issued_at: time,
-      access_token_expires_at: time,
-      refresh_token_expires_at: time,
+      ...GrantFields.shape,
       last_refreshed_at: time.optional(),
       refused: z.boolean().optional(),
       last_error: z.object({ code: z.string(), message: z.string() }).optional(),

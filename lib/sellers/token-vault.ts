@@ -10,17 +10,12 @@ import * as z from 'zod';
 import { SecretFormatError, SecretUnavailableError } from '#lib/credentials/errors.ts';
 import { issuePaths } from '#lib/dynamo/errors.ts';
 import type { SellerTokens } from './seller.ts';
+import { GrantFields } from './seller-item.ts';
 
-const time = z.number();
 const SellerTokensValue = z.object({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1),
-  platform_seller_id: z.string(),
-  generation: z.number().int().nonnegative(),
-  authorized_at: time,
-  tokens_issued_at: time,
-  access_token_expires_at: time,
-  refresh_token_expires_at: time,
+  ...GrantFields.shape,
 });
 
 export interface SellerTokenVaultOptions {

@@ -5,10 +5,9 @@ import { SellerRegistry } from '#lib/sellers/registry.ts';
 import type { SellerAuthorization } from '#lib/sellers/seller.ts';
 import { sellersTableDefinition } from '#lib/sellers/table.ts';
 import { useTestDynamo } from '#test/helpers/dynamo.ts';
+import { DAY, sellerAuthorization, T0 } from '#test/helpers/sellers.ts';
 
 const local = useTestDynamo();
-const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 0, 1);
 const LEASE_MS = 60_000;
 let tables = 0;
 
@@ -36,16 +35,7 @@ async function freshRegistry(clock = { now: T0 }) {
   return { clock, registry, sent };
 }
 
-/** Authorized at T0 for 30-day access and 60-day refresh tokens. */
-const authorization = (overrides: Partial<SellerAuthorization> = {}): SellerAuthorization => ({
-  platform_seller_id: '2000001',
-  generation: 1,
-  authorized_at: T0,
-  tokens_issued_at: T0,
-  access_token_expires_at: T0 + 30 * DAY,
-  refresh_token_expires_at: T0 + 60 * DAY,
-  ...overrides,
-});
+const authorization = sellerAuthorization;
 
 /** Stores an authorization as the callback does: held, then saved under the lease. */
 async function authorize(registry: SellerRegistry, sellerId: string, a: SellerAuthorization, now: number) {

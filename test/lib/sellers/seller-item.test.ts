@@ -4,19 +4,9 @@ import { indexTime } from '#lib/operations/table.ts';
 import type { SellerAuthorization, SellerRecord } from '#lib/sellers/seller.ts';
 import { sellerFromItem, sellerToItem } from '#lib/sellers/seller-item.ts';
 import { SELLER_SHARDS } from '#lib/sellers/table.ts';
+import { DAY, sellerAuthorization, T0 } from '#test/helpers/sellers.ts';
 
-const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 0, 1);
-
-const authorization = (overrides: Partial<SellerAuthorization> = {}): SellerAuthorization => ({
-  platform_seller_id: '2000001',
-  generation: 2,
-  authorized_at: T0,
-  tokens_issued_at: T0,
-  access_token_expires_at: T0 + 30 * DAY,
-  refresh_token_expires_at: T0 + 60 * DAY,
-  ...overrides,
-});
+const authorization = sellerAuthorization;
 
 const record = (overrides: Partial<SellerAuthorization> = {}): SellerRecord => ({
   seller_id: 'shop-1',

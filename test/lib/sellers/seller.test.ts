@@ -8,20 +8,9 @@ import {
   type SellerTokens,
   statusAt,
 } from '#lib/sellers/seller.ts';
+import { DAY, sellerAuthorization, T0 } from '#test/helpers/sellers.ts';
 
-const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 0, 1);
-
-/** A seller who authorized at T0 for 30-day access and 60-day refresh tokens (IOP's usual lives). */
-const authorized = (overrides: Partial<SellerAuthorization> = {}): SellerAuthorization => ({
-  platform_seller_id: '2000001',
-  generation: 1,
-  authorized_at: T0,
-  tokens_issued_at: T0,
-  access_token_expires_at: T0 + 30 * DAY,
-  refresh_token_expires_at: T0 + 60 * DAY,
-  ...overrides,
-});
+const authorized = sellerAuthorization;
 
 /** The same seller after a renewal at `day`: a new 30-day access token, the refresh token's end kept. */
 const renewedOn = (day: number, overrides: Partial<SellerAuthorization> = {}) =>

@@ -10,14 +10,12 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SecretFormatError, SecretUnavailableError } from '#lib/credentials/errors.ts';
-import type { SellerTokens } from '#lib/sellers/seller.ts';
 import { SellerTokenVault } from '#lib/sellers/token-vault.ts';
 import { type LocalAwsServices, startLocalAwsServices } from '#local/aws-services.ts';
 import { openLocalSecretStore } from '#local/secrets-manager.ts';
+import { DAY, sellerTokens, T0 } from '#test/helpers/sellers.ts';
 
 const PREFIX = 'top-webhooks/sellers/';
-const DAY = 86_400_000;
-const T0 = Date.UTC(2026, 0, 1);
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 let dir: string;
@@ -42,17 +40,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const tokens = (overrides: Partial<SellerTokens> = {}): SellerTokens => ({
-  access_token: 'access-s3cr3t-1',
-  refresh_token: 'refresh-s3cr3t-1',
-  platform_seller_id: '2000001',
-  generation: 1,
-  authorized_at: T0,
-  tokens_issued_at: T0,
-  access_token_expires_at: T0 + 30 * DAY,
-  refresh_token_expires_at: T0 + 60 * DAY,
-  ...overrides,
-});
+const tokens = sellerTokens;
 
 const renewed = tokens({
   access_token: 'access-s3cr3t-2',
