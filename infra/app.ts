@@ -2,7 +2,15 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { buildApp } from './build-app.ts';
+import { StackSettingsError } from './settings.ts';
 
 const app = new App();
-buildApp(app);
+try {
+  buildApp(app);
+} catch (error) {
+  if (!(error instanceof StackSettingsError)) throw error;
+  // One line naming each bad key: a stack trace would only bury it.
+  console.error(error.message);
+  process.exit(1);
+}
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

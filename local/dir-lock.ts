@@ -16,7 +16,10 @@ export class DirectoryLockedError extends Error {
   readonly pid: number | undefined;
   constructor(dir: string, pid: number | undefined, options?: ErrorOptions) {
     const holder = pid === undefined ? 'another process' : `process ${pid}`;
-    super(`${dir} is in use by ${holder} (is the local stack already running?)`, options);
+    super(
+      `${dir} is in use by ${holder} (is the local stack already running?): set DATA_DIR to another folder to run a second stack`,
+      options,
+    );
     this.name = 'DirectoryLockedError';
     this.dir = dir;
     this.pid = pid;

@@ -98,10 +98,35 @@ export async function runSend(argv: readonly string[], io: SendIo): Promise<numb
     io.err(`cannot reach ${url}: ${cause?.message ?? (error as Error).message} (is npm start running?)`);
     return EXIT.failed;
   }
-  io.out(`${response.status} ${response.statusText}`);
-  const text = await response.text();
-  if (text !== '') io.out(text);
+  for (const line of describeResponse(response, await response.text())) io.out(line);
   return response.ok ? EXIT.ok : EXIT.failed;
+}
+
+/** The answer's headers worth reading, in this order; `content-type` only when it is not plain JSON. */
+const SHOWN_HEADERS = ['idempotent-replayed', 'location', 'retry-after', 'content-type'] as const;
+
+/**
+ * A blank line, the status line and the headers that matter (a replay, where to look the operation
+ * up, when to retry, a problem's type), then a blank line and the body, JSON indented.
+ */
+function describeResponse(response: Response, body: string): string[] {
+  const lines = ['', `${response.status} ${response.statusText}`];
+  for (const name of SHOWN_HEADERS) {
+    const value = response.headers.get(name);
+    if (value === null || (name === 'content-type' && /^application\/json\b/i.test(value))) continue;
+    lines.push(`${name}: ${value}`);
+  }
+  if (body !== '') lines.push('', pretty(body));
+  return lines;
+}
+
+/** JSON indented by two spaces; anything else as it came. */
+function pretty(body: string): string {
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
 }
 
 function parseSendArgs(argv: readonly string[]): SendArgs | 'help' {

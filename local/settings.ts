@@ -11,6 +11,8 @@ const localSecret = (name: string) =>
 /** What `npm start` uses for a variable that is not set; printed at start. Clearly local, never real. */
 export const LOCAL_DEFAULTS = {
   PORT: 3000,
+  /** The in-process simulator's, as `npm run top-sim`'s: its control routes are at a known address. */
+  TOP_SIM_PORT: SIM_DEFAULTS.port,
   /** Relative to the working directory. */
   DATA_DIR: '.data',
   TOP_APP_KEY: SIM_DEFAULTS.appKey,
@@ -39,6 +41,8 @@ export type LocalVariable =
 /** The local stack's settings, read from the environment. */
 export interface LocalSettings {
   readonly port: number;
+  /** The in-process simulator's port, when the stack starts it (0 picks a free one). */
+  readonly simPort: number;
   /** Absolute. */
   readonly dataDir: string;
   /** Unset: the stack starts the TOP simulator and uses it. */
@@ -79,6 +83,15 @@ export class LocalSettingsError extends Error {
 }
 
 const text = z.string().trim().min(1, 'must not be empty');
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(0, 'must be a port number (0 picks a free one)')
+    .max(65_535, 'must be a port number')
+    .default(fallback);
+/** What `TOP_SESSION` must look like here: a bare session would serve a seller named `default`, no one's. */
+const TOP_SESSION_FORMAT = 'seller=session[,seller=session…]';
 const seconds = (fallback: number) =>
   z.coerce.number({ error: 'must be a number' }).positive('must be a positive number').default(fallback);
 const WHSEC = 'whsec_[A-Za-z0-9+/]+={0,2}';
@@ -93,12 +106,8 @@ const webhookSecret = (fallback: string) =>
     .default(fallback);
 
 const Environment = z.object({
-  PORT: z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a whole number')
-    .min(0, 'must be a port number (0 picks a free one)')
-    .max(65_535, 'must be a port number')
-    .default(LOCAL_DEFAULTS.PORT),
+  PORT: port(LOCAL_DEFAULTS.PORT),
+  TOP_SIM_PORT: port(LOCAL_DEFAULTS.TOP_SIM_PORT),
   DATA_DIR: text.default(LOCAL_DEFAULTS.DATA_DIR),
   TOP_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
   AE_GATEWAY_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
@@ -148,14 +157,10 @@ export function readLocalSettings(
   if ((values.AE_APP_KEY === undefined) !== (values.AE_APP_SECRET === undefined)) {
     throw new LocalSettingsError(['AE_APP_KEY and AE_APP_SECRET go together: set both or neither']);
   }
-  let sellers: Record<string, string>;
-  try {
-    sellers = parseSessions(values.TOP_SESSION);
-  } catch (error) {
-    throw new LocalSettingsError([(error as Error).message], { cause: error });
-  }
-  return {
+  const sellers = readSellers(values.TOP_SESSION);
+  const settings: LocalSettings = {
     port: values.PORT,
+    simPort: values.TOP_SIM_PORT,
     dataDir: resolve(cwd, values.DATA_DIR),
     topGatewayUrl: values.TOP_GATEWAY_URL,
     aeGatewayUrl: values.AE_GATEWAY_URL,
@@ -180,6 +185,42 @@ export function readLocalSettings(
     },
     defaulted: new Set(VARIABLES.filter((name) => !(name in present))),
   };
+  if (runsSimulator(settings) && settings.port !== 0 && settings.port === settings.simPort) {
+    throw new LocalSettingsError([
+      `PORT and TOP_SIM_PORT are both ${settings.port}: the API and the simulator need a port each`,
+    ]);
+  }
+  return settings;
+}
+
+/**
+ * Seller id → session. Stricter than the functions' own reading: a bare session (no `seller=`) would
+ * serve only a seller named `default`, and every webhook naming a real seller would be refused.
+ * Never quotes the value, which may be a real session.
+ */
+function readSellers(value: string): Record<string, string> {
+  const entries = value.split(',').map((entry) => entry.trim());
+  const problems = entries.flatMap((entry, index) => {
+    if (entry === '') return [];
+    const at = entries.length > 1 ? `entry ${index + 1} of ${entries.length}` : 'the value';
+    const split = entry.indexOf('=');
+    if (split < 0) return [`${at} has no seller=`];
+    if (entry.slice(0, split).trim() === '') return [`${at} has an empty seller`];
+    if (entry.slice(split + 1).trim() === '') return [`${at} has an empty session`];
+    return [];
+  });
+  if (problems.length === 0 && entries.every((entry) => entry === '')) problems.push('it names no seller');
+  if (problems.length > 0) {
+    throw new LocalSettingsError([
+      `TOP_SESSION must be ${TOP_SESSION_FORMAT} (e.g. ${LOCAL_DEFAULTS.TOP_SESSION}): ${problems.join(', ')}`,
+    ]);
+  }
+  try {
+    // The functions' own reading, which names a seller given twice.
+    return parseSessions(value);
+  } catch (error) {
+    throw new LocalSettingsError([(error as Error).message], { cause: error });
+  }
 }
 
 /**
@@ -192,6 +233,7 @@ export function summarizeSettings(settings: LocalSettings): string[] {
     settings.defaulted.has(name) ? value : mask(value);
   const shown: Record<LocalVariable, string> = {
     PORT: String(settings.port),
+    TOP_SIM_PORT: simPort(settings),
     DATA_DIR: settings.dataDir,
     TOP_GATEWAY_URL: settings.topGatewayUrl ?? '(unset: the TOP simulator, started in-process)',
     TOP_APP_KEY: settings.topAppKey,
@@ -222,6 +264,22 @@ export function summarizeSettings(settings: LocalSettings): string[] {
     (name) => `  ${name.padEnd(width)}  ${shown[name]}${settings.defaulted.has(name) ? '  (default)' : ''}`,
   );
 }
+
+/** The variable that sets a port the stack listens on, for an error to name. */
+export function portVariable(settings: LocalSettings, port: number): 'PORT' | 'TOP_SIM_PORT' | undefined {
+  if (port === settings.port) return 'PORT';
+  if (port === settings.simPort && runsSimulator(settings)) return 'TOP_SIM_PORT';
+  return undefined;
+}
+
+/** Whether the stack starts the simulator itself: some gateway is left to it. */
+export const runsSimulator = (settings: LocalSettings): boolean =>
+  !settings.topGatewayUrl || (settings.aeProtocol === 'iop' && !settings.aeGatewayUrl);
+
+const simPort = (settings: LocalSettings) =>
+  runsSimulator(settings)
+    ? `${settings.simPort}${settings.simPort === 0 ? ' (a free port)' : ''}`
+    : `(unused: TOP_GATEWAY_URL${settings.aeProtocol === 'iop' ? ' and AE_GATEWAY_URL are' : ' is'} set)`;
 
 const ttl = (ms: number | undefined, platform: string) =>
   ms === undefined ? `(unset: the platform's ${platform})` : String(ms / 1000);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { invokeLambda } from '../lambda/invoke.ts';
+import { listen } from '../listen.ts';
 import { MAX_REQUEST_BYTES, readBody } from './body.ts';
 import { GatewayConfigError, IntegrationTimeoutError } from './errors.ts';
 import { buildHttpEvent, newApiRequestId, peerAddress } from './event.ts';
@@ -166,13 +167,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     unanswered.set(socket, 0);
     socket.once('close', () => unanswered.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  // A port already taken: PortInUseError, which the caller can word with the variable that sets it.
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port, address, family } = server.address() as AddressInfo;
   const host = family === 'IPv6' ? `[${address}]` : address;
   return {

@@ -53,9 +53,11 @@ export function handleControl(
   }
   if (route === 'POST /_sim/faults') {
     const parsed = parse();
-    if (!parsed) return json(400, { error: 'body must be JSON: a list of faults, or { "faults": [...] }' });
-    const body = parsed.body;
-    const list = Array.isArray(body) ? body : (body as { faults?: unknown })?.faults;
+    if (!parsed)
+      return json(400, { error: 'body must be JSON: a list of faults, { "faults": [...] }, or one fault' });
+    const body = parsed.body as { faults?: unknown; type?: unknown } | null;
+    // One fault on its own, as `{"type":"isp","count":1}`, is a list of one.
+    const list = Array.isArray(body) ? body : body?.type !== undefined ? [body] : body?.faults;
     const faults = FaultList.safeParse(list);
     if (!faults.success) return json(400, { error: 'invalid faults', issues: faults.error.issues });
     ctx.faults.set(faults.data);

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { PortInUseError } from '../listen.ts';
 import { startTopSimulator } from './server.ts';
 import { applySimFlags, readSimSettings, SIM_DEFAULTS, type SimSettings } from './settings.ts';
 
@@ -12,6 +13,9 @@ export async function runTopSimulator(
     ...settings,
     host: '127.0.0.1',
     log: (line) => console.log(`[top-sim] ${line}`),
+  }).catch((error: unknown) => {
+    if (!(error instanceof PortInUseError)) throw error;
+    throw new PortInUseError(error.host, error.port, 'TOP_SIM_PORT');
   });
   console.log(`TOP simulator listening on ${sim.url}`);
   console.log(

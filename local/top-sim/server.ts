@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { listen } from '../listen.ts';
 import type { LedgerEntry, SimContext } from './calls.ts';
 import { readFields } from './calls.ts';
 import { handleControl } from './control.ts';
@@ -171,10 +172,8 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
     socket.on('close', () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
+  // A port already taken: PortInUseError, which the caller can word with the variable that sets it.
+  await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const { port, address } = server.address() as AddressInfo;
   const origin = `http://${address}:${port}`;
 

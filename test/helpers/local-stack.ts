@@ -12,7 +12,7 @@ const STACK_VARIABLES =
 export interface StartLocalStackOptions {
   /** The stack's DATA_DIR; the caller creates and removes it. */
   readonly dataDir: string;
-  /** Variables on top of a clean environment (PORT defaults to 0: a free port). */
+  /** Variables on top of a clean environment (PORT and TOP_SIM_PORT default to 0: free ports). */
   readonly env?: Readonly<Record<string, string>>;
   /** How long to wait for the `listening on` line. Default 20 s. */
   readonly timeoutMs?: number;
@@ -43,7 +43,7 @@ export async function startLocalStack(options: StartLocalStackOptions): Promise<
     ['--import', 'tsx', 'local/start.ts'],
     {
       cwd: ROOT,
-      env: { ...env, PORT: '0', DATA_DIR: options.dataDir, ...options.env },
+      env: { ...env, PORT: '0', TOP_SIM_PORT: '0', DATA_DIR: options.dataDir, ...options.env },
     },
   );
   const lines: string[] = [];

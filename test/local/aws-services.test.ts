@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 describe('the local AWS endpoint', () => {
-  it('takes SendMessageBatch from the real SQS client, which sends to the queue URL', async () => {
-    const sqs = new SQSClient({ region: 'local', credentials });
+  it('takes SendMessageBatch from the real SQS client, pointed at the queue URL’s origin as the functions are', async () => {
+    const sqs = new SQSClient({ region: 'local', credentials, endpoint: services.url });
     const result = await sqs.send(
       new SendMessageBatchCommand({
         QueueUrl: services.queueUrl('refresh'),
@@ -36,7 +36,7 @@ describe('the local AWS endpoint', () => {
   });
 
   it('refuses a queue it does not have', async () => {
-    const sqs = new SQSClient({ region: 'local', credentials, maxAttempts: 1 });
+    const sqs = new SQSClient({ region: 'local', credentials, endpoint: services.url, maxAttempts: 1 });
     await expect(
       sqs.send(
         new SendMessageBatchCommand({

@@ -89,7 +89,7 @@ describe('lockDirectory', () => {
     await expect(lockDirectory(dir)).rejects.toMatchObject({
       name: 'DirectoryLockedError',
       pid: holder,
-      message: expect.stringContaining(`in use by process ${holder}`),
+      message: `${dir} is in use by process ${holder} (is the local stack already running?): set DATA_DIR to another folder to run a second stack`,
     });
   });
 

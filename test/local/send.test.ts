@@ -24,6 +24,8 @@ let server: Server;
 let base: string;
 let received: Received[] = [];
 let status = 202;
+/** Headers of the next answer, beside its content-type; a body replacing the default `{ status }`. */
+let extra: { headers?: Record<string, string>; body?: string } = {};
 let dir: string;
 let file: string;
 
@@ -36,7 +38,9 @@ beforeAll(async () => {
     });
     req.on('end', () => {
       received.push({ method: req.method, url: req.url, headers: req.headers, body });
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify({ status }));
+      res
+        .writeHead(status, { 'content-type': 'application/json', ...extra.headers })
+        .end(extra.body ?? JSON.stringify({ status }));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,6 +59,7 @@ afterAll(async () => {
 beforeEach(() => {
   received = [];
   status = 202;
+  extra = {};
 });
 
 async function send(argv: string[], env: Record<string, string> = {}) {
@@ -89,9 +94,65 @@ describe('npm run send (runSend)', () => {
     expect(out).toEqual([
       `POST ${base}/webhooks/wms/delivery-orders`,
       `webhook-id: ${request.headers['webhook-id']}`,
+      '',
       '202 Accepted',
-      '{"status":202}',
+      '',
+      '{\n  "status": 202\n}',
     ]);
+  });
+
+  it('prints the status line, the headers that matter and the body as indented JSON', async () => {
+    extra = {
+      headers: {
+        location: '/operations/op_1',
+        'retry-after': '5',
+        'idempotent-replayed': 'true',
+        'x-amzn-trace-id': 'Root=1-0',
+      },
+      body: '{"operation_id":"op_1","status":"PENDING","last_error":{"kind":"transient"}}',
+    };
+
+    const { code, out } = await send(['wms', file, '--url', base]);
+
+    expect(code).toBe(EXIT.ok);
+    expect(out.slice(2).join('\n')).toBe(
+      [
+        '',
+        '202 Accepted',
+        'idempotent-replayed: true',
+        'location: /operations/op_1',
+        'retry-after: 5',
+        '',
+        '{',
+        '  "operation_id": "op_1",',
+        '  "status": "PENDING",',
+        '  "last_error": {',
+        '    "kind": "transient"',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+  });
+
+  it("names a problem's content-type, and prints a body that is not JSON as it came", async () => {
+    status = 422;
+    extra = {
+      headers: { 'content-type': 'application/problem+json' },
+      body: '{"title":"TOP rejected the request","status":422}',
+    };
+    const problem = await send(['wms', file, '--url', base]);
+    status = 502;
+    extra = { headers: { 'content-type': 'text/plain' }, body: 'Bad Gateway' };
+    const text = await send(['wms', file, '--url', base]);
+
+    expect(problem.code).toBe(EXIT.failed);
+    expect(problem.out.slice(3)).toEqual([
+      '422 Unprocessable Entity',
+      'content-type: application/problem+json',
+      '',
+      '{\n  "title": "TOP rejected the request",\n  "status": 422\n}',
+    ]);
+    expect(text.out.slice(3)).toEqual(['502 Bad Gateway', 'content-type: text/plain', '', 'Bad Gateway']);
   });
 
   it('signs a storefront delivery with the first of its configured secrets, with the given id', async () => {
@@ -126,7 +187,7 @@ describe('npm run send (runSend)', () => {
     const { code, out } = await send(['wms', file, '--url', base]);
 
     expect(code).toBe(EXIT.failed);
-    expect(out.slice(-2)).toEqual(['422 Unprocessable Entity', '{"status":422}']);
+    expect(out.slice(-3)).toEqual(['422 Unprocessable Entity', '', '{\n  "status": 422\n}']);
   });
 
   it('exits 1 when nothing listens at the URL', async () => {

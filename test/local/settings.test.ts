@@ -3,6 +3,7 @@ import {
   LOCAL_DEFAULTS,
   LocalSettingsError,
   mask,
+  portVariable,
   readLocalSettings,
   signingSecret,
   summarizeSettings,
@@ -18,6 +19,7 @@ describe('readLocalSettings', () => {
 
     expect(settings).toMatchObject({
       port: 3000,
+      simPort: 4100,
       dataDir: '/srv/top-webhooks/.data',
       topGatewayUrl: undefined,
       aeGatewayUrl: undefined,
@@ -38,7 +40,7 @@ describe('readLocalSettings', () => {
       publicUrl: undefined,
       simTokenTtls: {},
     });
-    expect(settings.defaulted.size).toBe(19);
+    expect(settings.defaulted.size).toBe(20);
   });
 
   it('uses clearly local Standard Webhooks secrets by default, one per source', () => {
@@ -52,6 +54,7 @@ describe('readLocalSettings', () => {
     const settings = readLocalSettings(
       {
         PORT: '0',
+        TOP_SIM_PORT: '4200',
         DATA_DIR: '/var/lib/stack',
         TOP_GATEWAY_URL: 'https://eco.taobao.com/router/rest',
         AE_GATEWAY_URL: 'https://api-sg.aliexpress.com',
@@ -76,6 +79,7 @@ describe('readLocalSettings', () => {
 
     expect(settings).toMatchObject({
       port: 0,
+      simPort: 4200,
       dataDir: '/var/lib/stack',
       topGatewayUrl: 'https://eco.taobao.com/router/rest',
       aeGatewayUrl: 'https://api-sg.aliexpress.com',
@@ -100,10 +104,38 @@ describe('readLocalSettings', () => {
     expect(readLocalSettings({ DATA_DIR: 'tmp/data' }, CWD).dataDir).toBe('/srv/top-webhooks/tmp/data');
   });
 
-  it('files a bare TOP_SESSION under the default seller', () => {
-    expect(readLocalSettings({ TOP_SESSION: 'only-session' }, CWD).sellers).toEqual({
-      default: 'only-session',
-    });
+  // A bare session would serve a seller named `default`: every webhook naming a real seller would get 422.
+  it.each([
+    { value: 'garbage', problem: 'the value has no seller=' },
+    { value: 'shop-1=s1,garbage', problem: 'entry 2 of 2 has no seller=' },
+    { value: '=s1', problem: 'the value has an empty seller' },
+    { value: 'shop-1=s1, shop-2= ', problem: 'entry 2 of 2 has an empty session' },
+    { value: ', ,', problem: 'it names no seller' },
+  ])('refuses TOP_SESSION=$value, naming the format and not the value', ({ value, problem }) => {
+    const error = settingsError({ TOP_SESSION: value });
+
+    expect(error?.message).toBe(
+      `invalid local settings: TOP_SESSION must be seller=session[,seller=session…] (e.g. shop-1=local-seller-session): ${problem}`,
+    );
+    for (const session of ['garbage', 's1']) expect(error?.message).not.toContain(session);
+  });
+
+  it('names a seller given twice in TOP_SESSION', () => {
+    expect(settingsError({ TOP_SESSION: 'shop-1=a,shop-1=b' })?.problems).toEqual([
+      'TOP_SESSION names seller shop-1 twice',
+    ]);
+  });
+
+  it('refuses PORT and TOP_SIM_PORT on one port, unless the simulator is not started or both pick a free one', () => {
+    expect(settingsError({ PORT: '4100' })?.problems).toEqual([
+      'PORT and TOP_SIM_PORT are both 4100: the API and the simulator need a port each',
+    ]);
+    const gateways = {
+      TOP_GATEWAY_URL: 'http://127.0.0.1:9/router/rest',
+      AE_GATEWAY_URL: 'http://127.0.0.1:9',
+    };
+    expect(readLocalSettings({ PORT: '4100', ...gateways }, CWD).port).toBe(4100);
+    expect(readLocalSettings({ PORT: '0', TOP_SIM_PORT: '0' }, CWD).simPort).toBe(0);
   });
 
   it('treats an empty or blank variable as unset', () => {
@@ -118,12 +150,15 @@ describe('readLocalSettings', () => {
     { name: 'PORT', value: '65536' },
     { name: 'PORT', value: '-1' },
     { name: 'PORT', value: '30.5' },
+    { name: 'TOP_SIM_PORT', value: '65536' },
+    { name: 'TOP_SIM_PORT', value: 'sim' },
     { name: 'TOP_GATEWAY_URL', value: 'eco.taobao.com/router/rest' },
     { name: 'TOP_GATEWAY_URL', value: 'ftp://eco.taobao.com/router/rest' },
     { name: 'AE_GATEWAY_URL', value: 'api-sg.aliexpress.com' },
     { name: 'AE_PROTOCOL', value: 'gop' },
     { name: 'TOP_SIGN_METHOD', value: 'sha1' },
     { name: 'TOP_SESSION', value: 'shop-1=' },
+    { name: 'TOP_SESSION', value: 'garbage' },
     { name: 'TOP_SESSION', value: 'shop-1=a,shop-1=b' },
     { name: 'WMS_WEBHOOK_SECRET', value: 'not-a-whsec' },
     { name: 'STOREFRONT_WEBHOOK_SECRET', value: 'whsec_!!!' },
@@ -151,12 +186,34 @@ describe('readLocalSettings', () => {
   });
 });
 
+function settingsError(env: Record<string, string>): LocalSettingsError | undefined {
+  try {
+    readLocalSettings(env, CWD);
+  } catch (error) {
+    expect(error).toBeInstanceOf(LocalSettingsError);
+    return error as LocalSettingsError;
+  }
+  return undefined;
+}
+
+describe('portVariable', () => {
+  it('names the variable that sets a port the stack listens on', () => {
+    const settings = readLocalSettings({ PORT: '3100', TOP_SIM_PORT: '4200' }, CWD);
+
+    expect([3100, 4200, 5000].map((port) => portVariable(settings, port))).toEqual([
+      'PORT',
+      'TOP_SIM_PORT',
+      undefined,
+    ]);
+  });
+});
+
 describe('summarizeSettings', () => {
   it('shows every variable, marks the defaults, and masks the TOP secret and the sessions', () => {
     const lines = summarizeSettings(readLocalSettings({ TOP_APP_KEY: 'app-7' }, CWD));
     const text = lines.join('\n');
 
-    expect(lines).toHaveLength(19);
+    expect(lines).toHaveLength(20);
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}TOP_APP_KEY +app-7$/));
     expect(lines).toContainEqual(expect.stringMatching(/^ {2}PORT +3000 {2}\(default\)$/));
     expect(lines).toContainEqual(
@@ -191,6 +248,24 @@ describe('summarizeSettings', () => {
     expect(text).not.toContain('ae-app-secret-0123456789');
     expect(() => readLocalSettings({ AE_APP_KEY: 'ae-app' }, CWD)).toThrow(
       'AE_APP_KEY and AE_APP_SECRET go together: set both or neither',
+    );
+  });
+
+  it("shows the simulator's port, or that it is unused when both gateways are set", () => {
+    expect(summarizeSettings(readLocalSettings({}, CWD))).toContainEqual(
+      expect.stringMatching(/^ {2}TOP_SIM_PORT +4100 {2}\(default\)$/),
+    );
+    expect(summarizeSettings(readLocalSettings({ TOP_SIM_PORT: '0' }, CWD))).toContainEqual(
+      expect.stringMatching(/^ {2}TOP_SIM_PORT +0 \(a free port\)$/),
+    );
+    const gateways = {
+      TOP_GATEWAY_URL: 'http://127.0.0.1:9/router/rest',
+      AE_GATEWAY_URL: 'http://127.0.0.1:9',
+    };
+    expect(summarizeSettings(readLocalSettings(gateways, CWD))).toContainEqual(
+      expect.stringMatching(
+        /^ {2}TOP_SIM_PORT +\(unused: TOP_GATEWAY_URL and AE_GATEWAY_URL are set\) {2}\(default\)$/,
+      ),
     );
   });
 

@@ -22,9 +22,21 @@ beforeEach(async () => {
   h.clock.now = clock.now;
   clock = h.clock;
 });
-let stdout: ReturnType<typeof captureStdout> | undefined;
+// The renewal's telemetry prints (its metrics are read below): every test keeps both streams to itself.
+let stdout: ReturnType<typeof captureStdout>;
+let stderr: string[];
+let stderrSpy: { mockRestore(): void };
+beforeEach(() => {
+  stdout = captureStdout();
+  stderr = [];
+  stderrSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+});
 afterEach(async () => {
-  stdout?.restore();
+  stdout.restore();
+  stderrSpy.mockRestore();
   await h.close();
 });
 
@@ -94,7 +106,6 @@ describe('renewing sellers’ tokens', () => {
   it('turns the seller REAUTHORIZE_SOON in the refresh token’s last quarter, then REAUTHORIZE at its end, with their metrics', async () => {
     expect((await h.authorize('shop-life')).status).toBe(200);
     const authorizedAt = clock.now;
-    stdout = captureStdout();
 
     // 400 s refresh tokens: the last quarter starts 300 s after the authorization.
     await renewUntil(authorizedAt + 295_000);
@@ -157,7 +168,6 @@ describe('renewing sellers’ tokens', () => {
       appCredentials,
     );
     clock.now += 21_000;
-    stdout = captureStdout();
 
     expect((await h.renew()).outcomes).toMatchObject({ reauthorize: 1, renewed: 0 });
     const refused = await h.view('shop-refused');
@@ -186,12 +196,6 @@ describe('renewing sellers’ tokens', () => {
   });
 
   it('writes no token, code or state into a log line or an answer', async () => {
-    stdout = captureStdout();
-    const stderr: string[] = [];
-    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stderr.push(String(chunk));
-      return true;
-    });
     const secrets = new Set<string>();
     const keep = async () => {
       const tokens = await h.sellers.vault.read('shop-quiet');
@@ -214,7 +218,6 @@ describe('renewing sellers’ tokens', () => {
     answers.push((await h.fulfil('shop-quiet', '8300001')).raw);
     answers.push(JSON.stringify(await h.view('shop-quiet')));
 
-    errSpy.mockRestore();
     expect(secrets.size).toBe(6);
     // The failed renewal was logged (a warning, on stderr): the check below reads both streams.
     expect(stderr.join('')).toContain('token renewal failed');

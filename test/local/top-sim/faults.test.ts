@@ -82,6 +82,14 @@ describe('the faults of the simulator', () => {
       expect(await listFaults()).toEqual([{ type: 'reset', count: 1 }]);
     });
 
+    it('takes one fault on its own as a list of one', async () => {
+      await setFaults([{ type: 'latency', ms: 1 }]);
+
+      expect(await setFaults({ type: 'isp', count: 1 })).toEqual([{ type: 'isp', count: 1 }]);
+      expect(await outcome(await rawFulfil())).toBe(15);
+      expect(await outcome(await rawFulfil())).toBe('ok');
+    });
+
     it('lists the remaining count as calls spend it', async () => {
       await setFaults([{ type: 'isp', count: 3 }]);
       await rawFulfil();

@@ -1,5 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SIM_DEFAULTS } from '#local/top-sim/settings.ts';
@@ -195,6 +197,28 @@ describe('npm run top-sim (local/top-sim/main.ts)', () => {
       '[top-sim] /oauth/authorize 302',
       expect.stringMatching(new RegExp(`^\\[top-sim\\] iop ${CREATE} ok \\d+ms$`)),
     ]);
+  });
+
+  it('exits 1 in one line naming TOP_SIM_PORT when its port is in use', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const child = spawn('node_modules/.bin/tsx', ['local/top-sim/main.ts'], {
+        env: childEnv({ TOP_SIM_PORT: String(port) }),
+      });
+      children.push(child);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const [code] = await once(child, 'close');
+
+      expect(code).toBe(1);
+      expect(stderr).toBe(`port ${port} is in use: set TOP_SIM_PORT to another port (0 picks a free one)\n`);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('exits 1 naming a bad flag', async () => {
