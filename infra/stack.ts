@@ -19,7 +19,7 @@ import { OAUTH_CALLBACK_ROUTE, WebhookApi } from './constructs/http-api.ts';
 import { Monitoring } from './constructs/monitoring.ts';
 import { RefreshQueue } from './constructs/refresh-queue.ts';
 import { FunctionSecrets } from './constructs/secrets.ts';
-import { DataTables, DUE_INDEX_NAME } from './constructs/tables.ts';
+import { DataTables, DUE_INDEX_NAME, LIST_INDEX_NAME } from './constructs/tables.ts';
 import type { StackSettings } from './settings.ts';
 
 export interface TopWebhooksStackProps extends StackProps {
@@ -103,7 +103,7 @@ export class TopWebhooksStack extends Stack {
     const operatorApi = fn(
       'OperatorApi',
       'functions/operator-api/index.ts',
-      'Operator API: operations, replay, tracked orders, sellers and their authorize links',
+      'Operator API: operations (list, replay), tracked orders (list, untrack), status, sellers and their authorize links',
       Duration.seconds(15),
       callsPlatforms,
     );
@@ -146,8 +146,15 @@ export class TopWebhooksStack extends Stack {
     const attempts = { items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'] } as const;
     useTable(wmsDelivery, 'OPERATIONS_TABLE', data.operations, attempts);
     useTable(storefrontFulfill, 'OPERATIONS_TABLE', data.operations, attempts);
-    useTable(operatorApi, 'OPERATIONS_TABLE', data.operations, attempts);
-    useTable(retrySweeper, 'OPERATIONS_TABLE', data.operations, { ...attempts, queryIndex: DUE_INDEX_NAME });
+    // The operator also lists operations and counts them by status, from the `list` index.
+    useTable(operatorApi, 'OPERATIONS_TABLE', data.operations, {
+      ...attempts,
+      queryIndexes: [LIST_INDEX_NAME],
+    });
+    useTable(retrySweeper, 'OPERATIONS_TABLE', data.operations, {
+      ...attempts,
+      queryIndexes: [DUE_INDEX_NAME],
+    });
     nameTable(tracking, 'OPERATIONS_TABLE', data.operations);
     nameTable(oauthCallback, 'OPERATIONS_TABLE', data.operations);
     nameTable(tokenRenewal, 'OPERATIONS_TABLE', data.operations);
@@ -157,10 +164,15 @@ export class TopWebhooksStack extends Stack {
 
     // And with the logistics-orders table.
     useTable(tracking, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem', 'PutItem'] });
-    useTable(operatorApi, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, { items: ['GetItem'] });
+    // The operator shows, lists (the `list` index, then the page's orders at once) and untracks
+    // orders, and counts the parked sellers (their partition of the `due` index).
+    useTable(operatorApi, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, {
+      items: ['GetItem', 'BatchGetItem', 'DeleteItem'],
+      queryIndexes: [DUE_INDEX_NAME, LIST_INDEX_NAME],
+    });
     useTable(refreshDispatcher, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, {
       items: ['GetItem', 'UpdateItem', 'DeleteItem'],
-      queryIndex: DUE_INDEX_NAME,
+      queryIndexes: [DUE_INDEX_NAME],
     });
     useTable(refreshWorker, 'LOGISTICS_ORDERS_TABLE', data.logisticsOrders, {
       items: ['GetItem', 'PutItem'],
@@ -170,14 +182,14 @@ export class TopWebhooksStack extends Stack {
     // spends a state and records the seller, the renewal queries the sellers due for it.
     useTable(operatorApi, 'SELLERS_TABLE', data.sellers, {
       items: ['GetItem', 'BatchGetItem', 'PutItem'],
-      queryIndex: DUE_INDEX_NAME,
+      queryIndexes: [DUE_INDEX_NAME],
     });
     useTable(oauthCallback, 'SELLERS_TABLE', data.sellers, {
       items: ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'],
     });
     useTable(tokenRenewal, 'SELLERS_TABLE', data.sellers, {
       items: ['GetItem', 'PutItem', 'UpdateItem'],
-      queryIndex: DUE_INDEX_NAME,
+      queryIndexes: [DUE_INDEX_NAME],
     });
 
     // Secrets: every function reads the TOP credentials (to call TOP, to know the sellers, to see a

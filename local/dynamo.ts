@@ -1,11 +1,17 @@
 import type { AddressInfo } from 'node:net';
 import {
+  BatchWriteItemCommand,
   CreateTableCommand,
   type CreateTableCommandInput,
+  DeleteTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  paginateScan,
   ResourceInUseException,
+  ResourceNotFoundException,
+  type TableDescription,
   waitUntilTableExists,
+  waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
@@ -61,7 +67,7 @@ export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promis
 /** A table's schema without its name, as the CDK stack and the local stack both create it. */
 export type TableDefinition = Omit<CreateTableCommandInput, 'TableName'>;
 
-/** The table exists with another key schema or other indexes than its definition asks for. */
+/** The table exists with another key schema than its definition asks for. */
 export class TableDefinitionMismatchError extends Error {
   readonly table: string;
   constructor(table: string, difference: string) {
@@ -71,15 +77,27 @@ export class TableDefinitionMismatchError extends Error {
   }
 }
 
+/** The name of the copy a table's items wait in while the table is recreated with other indexes. */
+export const rebuildCopyName = (table: string): string => `${table}.rebuild`;
+
 /**
  * Creates the table unless it exists, and waits until it is ACTIVE. Safe to call at every start and
- * from several processes; an existing table must have the definition's key schema and indexes.
+ * from several processes; an existing table must have the definition's key schema.
+ *
+ * An existing table whose indexes differ from the definition (a data folder from before an index was
+ * added) is recreated with them, its items copied over (`rebuilt`): dynalite 4 cannot add a global
+ * secondary index to a table (its UpdateTable asks an on-demand table for a ProvisionedThroughput,
+ * and builds no index either way), and an index is derived data, rebuilt from the items as they are
+ * put back. The items wait in a copy table meanwhile, so a start killed at any point loses nothing:
+ * the next start finds the copy and finishes, or starts over while the original is still whole.
+ * Run it while nothing else uses the table (the local stack does, before the functions load).
  */
 export async function ensureTable(
   client: DynamoDBClient,
   name: string,
   definition: TableDefinition,
-): Promise<'created' | 'exists'> {
+): Promise<'created' | 'exists' | 'rebuilt'> {
+  if (await finishRebuild(client, name, definition)) return 'rebuilt';
   let outcome: 'created' | 'exists' = 'created';
   try {
     await client.send(new CreateTableCommand({ ...definition, TableName: name }));
@@ -88,30 +106,120 @@ export async function ensureTable(
     outcome = 'exists';
   }
   await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: name });
-  if (outcome === 'exists') await checkDefinition(client, name, definition);
-  return outcome;
-}
-
-type KeySchema = readonly { readonly AttributeName?: string; readonly KeyType?: string }[] | undefined;
-type Indexes = readonly { readonly IndexName?: string; readonly KeySchema?: KeySchema }[] | undefined;
-
-const describeKeys = (schema: KeySchema) =>
-  (schema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
-const describeIndexes = (indexes: Indexes) =>
-  (indexes ?? [])
-    .map((index) => `${index.IndexName}(${describeKeys(index.KeySchema)})`)
-    .sort()
-    .join(' ');
-
-async function checkDefinition(client: DynamoDBClient, name: string, definition: TableDefinition) {
-  const { Table: table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  if (outcome === 'created') return outcome;
+  const table = await describe(client, name);
   const [keys, expectedKeys] = [describeKeys(table?.KeySchema), describeKeys(definition.KeySchema)];
   if (keys !== expectedKeys) {
     throw new TableDefinitionMismatchError(name, `key ${keys} instead of ${expectedKeys}`);
   }
-  const indexes = describeIndexes(table?.GlobalSecondaryIndexes);
-  const expectedIndexes = describeIndexes(definition.GlobalSecondaryIndexes);
-  if (indexes !== expectedIndexes) {
-    throw new TableDefinitionMismatchError(name, `indexes [${indexes}] instead of [${expectedIndexes}]`);
+  if (sameIndexes(table, definition)) return 'exists';
+  await rebuild(client, name, definition);
+  return 'rebuilt';
+}
+
+type KeySchema = readonly { readonly AttributeName?: string; readonly KeyType?: string }[] | undefined;
+type Index = {
+  readonly IndexName?: string;
+  readonly KeySchema?: KeySchema;
+  readonly Projection?: { readonly ProjectionType?: string; readonly NonKeyAttributes?: readonly string[] };
+};
+
+const describeKeys = (schema: KeySchema) =>
+  (schema ?? []).map((key) => `${key.AttributeName}:${key.KeyType}`).join(',');
+const describeIndexes = (indexes: readonly Index[] | undefined) =>
+  (indexes ?? [])
+    .map((index) => {
+      const projection = index.Projection ?? {};
+      const attributes = [...(projection.NonKeyAttributes ?? [])].sort().join(',');
+      return `${index.IndexName}(${describeKeys(index.KeySchema)};${projection.ProjectionType ?? 'KEYS_ONLY'}${attributes && `:${attributes}`})`;
+    })
+    .sort()
+    .join(' ');
+const sameIndexes = (table: TableDescription | undefined, definition: TableDefinition) =>
+  describeIndexes(table?.GlobalSecondaryIndexes) === describeIndexes(definition.GlobalSecondaryIndexes);
+
+async function describe(client: DynamoDBClient, name: string): Promise<TableDescription | undefined> {
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: name }))).Table;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
   }
+}
+
+/** Copies the items to the copy table, recreates the table with the definition, and copies them back. */
+async function rebuild(client: DynamoDBClient, name: string, definition: TableDefinition): Promise<void> {
+  const copy = rebuildCopyName(name);
+  await client.send(
+    new CreateTableCommand({
+      TableName: copy,
+      AttributeDefinitions: (definition.AttributeDefinitions ?? []).filter((attribute) =>
+        definition.KeySchema?.some((key) => key.AttributeName === attribute.AttributeName),
+      ),
+      KeySchema: definition.KeySchema,
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: copy });
+  await copyItems(client, name, copy);
+  // From here the copy holds every item: a start killed later finishes from it (finishRebuild).
+  await dropTable(client, name);
+  await finishRebuild(client, name, definition);
+}
+
+/**
+ * Finishes a rebuild whose copy table exists: recreates the table if it is gone, copies the items
+ * back, drops the copy. A copy beside a table that still has its old indexes may be partial: it is
+ * dropped, and the caller starts over. `true` when a rebuild was finished.
+ */
+async function finishRebuild(
+  client: DynamoDBClient,
+  name: string,
+  definition: TableDefinition,
+): Promise<boolean> {
+  const copy = rebuildCopyName(name);
+  if (!(await describe(client, copy))) return false;
+  const table = await describe(client, name);
+  if (table && !sameIndexes(table, definition)) {
+    await dropTable(client, copy);
+    return false;
+  }
+  if (!table) {
+    await client.send(new CreateTableCommand({ ...definition, TableName: name }));
+    await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: name });
+  }
+  // Puts are whole-item overwrites: copying again what a killed start had copied changes nothing.
+  await copyItems(client, copy, name);
+  await dropTable(client, copy);
+  return true;
+}
+
+// BatchWriteItem takes 25 items a request.
+const BATCH = 25;
+
+async function copyItems(client: DynamoDBClient, from: string, to: string): Promise<void> {
+  for await (const page of paginateScan({ client }, { TableName: from, ConsistentRead: true })) {
+    const items = page.Items ?? [];
+    for (let i = 0; i < items.length; i += BATCH) {
+      let requests = items.slice(i, i + BATCH).map((Item) => ({ PutRequest: { Item } }));
+      for (let round = 0; requests.length > 0; round++) {
+        if (round === 10) throw new Error(`could not copy ${requests.length} items of ${from} to ${to}`);
+        const { UnprocessedItems } = await client.send(
+          new BatchWriteItemCommand({ RequestItems: { [to]: requests } }),
+        );
+        requests = (UnprocessedItems?.[to] ?? []).flatMap((request) =>
+          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+        );
+      }
+    }
+  }
+}
+
+async function dropTable(client: DynamoDBClient, name: string): Promise<void> {
+  try {
+    await client.send(new DeleteTableCommand({ TableName: name }));
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await waitUntilTableNotExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 2 }, { TableName: name });
 }

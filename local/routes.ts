@@ -18,11 +18,26 @@ const TIMEOUT_MS = { webhook: 15_000, tracking: 10_000, operatorApi: 15_000, oau
 /** Where the platform sends a seller's browser back after consent. */
 export const OAUTH_CALLBACK_PATH = '/oauth/callback';
 
+/** The operator API's routes, as `infra/constructs/http-api.ts` declares them (IAM-authorized there). */
+export const OPERATOR_ROUTES = [
+  ['GET', '/operations'],
+  ['GET', '/operations/{id}'],
+  ['POST', '/operations/{id}/replay'],
+  ['POST', '/operations/replay'],
+  ['GET', '/logistics-orders'],
+  ['GET', '/logistics-orders/{id}'],
+  ['DELETE', '/logistics-orders/{id}'],
+  ['GET', '/status'],
+  ['GET', '/sellers'],
+  ['GET', '/sellers/{seller_id}'],
+  ['GET', '/sellers/{seller_id}/authorize'],
+] as const;
+
 /** The HTTP API of the stack, as the CDK app declares it; the operator API answers this machine only. */
 export function localRoutes(
   functions: Omit<LocalFunctions, 'retrySweeper' | 'refreshDispatcher' | 'refreshWorker' | 'tokenRenewal'>,
 ): Route[] {
-  const operator = (method: 'GET' | 'POST', path: string): Route => ({
+  const operator = (method: 'GET' | 'POST' | 'DELETE', path: string): Route => ({
     name: 'operator-api',
     method,
     path,
@@ -52,33 +67,7 @@ export function localRoutes(
       handler: functions.tracking,
       timeoutMs: TIMEOUT_MS.tracking,
     },
-    {
-      name: 'operator-api',
-      method: 'GET',
-      path: '/logistics-orders/{id}',
-      handler: functions.operatorApi,
-      loopbackOnly: true,
-      timeoutMs: TIMEOUT_MS.operatorApi,
-    },
-    {
-      name: 'operator-api',
-      method: 'GET',
-      path: '/operations/{id}',
-      handler: functions.operatorApi,
-      loopbackOnly: true,
-      timeoutMs: TIMEOUT_MS.operatorApi,
-    },
-    {
-      name: 'operator-api',
-      method: 'POST',
-      path: '/operations/{id}/replay',
-      handler: functions.operatorApi,
-      loopbackOnly: true,
-      timeoutMs: TIMEOUT_MS.operatorApi,
-    },
-    operator('GET', '/sellers'),
-    operator('GET', '/sellers/{seller_id}'),
-    operator('GET', '/sellers/{seller_id}/authorize'),
+    ...OPERATOR_ROUTES.map(([method, path]) => operator(method, path)),
     // Public: the seller's browser lands here; the function checks the single-use state itself.
     {
       name: 'oauth-callback',

@@ -1,5 +1,7 @@
-// Operator API (IAM-authorized in AWS): GET /operations/{id}, POST /operations/{id}/replay,
-// GET /logistics-orders/{id}, GET /sellers, GET /sellers/{seller_id}, GET /sellers/{seller_id}/authorize.
+// Operator API (IAM-authorized in AWS): GET /operations, GET /operations/{id},
+// POST /operations/{id}/replay, POST /operations/replay, GET /logistics-orders,
+// GET /logistics-orders/{id}, DELETE /logistics-orders/{id}, GET /status, GET /sellers,
+// GET /sellers/{seller_id}, GET /sellers/{seller_id}/authorize.
 import { loadConfig } from '#lib/config/config.ts';
 import { operatorHandler } from '#lib/handlers/operator.ts';
 import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
@@ -10,4 +12,5 @@ export const handler = operatorHandler({
   ...runtime,
   publicUrl: runtime.config.sellers.publicUrl,
   aeGatewayUrl: runtime.config.aeGatewayUrl,
+  replayConcurrency: runtime.config.sweep.concurrency,
 });

@@ -14,8 +14,8 @@ const READ_ACTIONS: readonly ItemAction[] = ['GetItem', 'BatchGetItem'];
 
 export interface TableAccess {
   readonly items: readonly ItemAction[];
-  /** The index the function queries, if any: Query is granted on that index alone. */
-  readonly queryIndex?: string;
+  /** The indexes the function queries, if any: Query is granted on those indexes alone. */
+  readonly queryIndexes?: readonly string[];
 }
 
 // The helpers below each set the variable a function reads and grant what reading it implies, so the
@@ -32,11 +32,11 @@ export function useTable(fn: HouseFunction, variable: string, table: Table, acce
       }),
     );
   }
-  if (access.queryIndex) {
+  if (access.queryIndexes && access.queryIndexes.length > 0) {
     fn.addToRolePolicy(
       new PolicyStatement({
         actions: ['dynamodb:Query'],
-        resources: [`${table.tableArn}/index/${access.queryIndex}`],
+        resources: access.queryIndexes.map((index) => `${table.tableArn}/index/${index}`),
       }),
     );
   }

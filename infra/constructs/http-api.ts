@@ -21,9 +21,14 @@ export const OAUTH_CALLBACK_ROUTE = { method: HttpMethod.GET, path: '/oauth/call
 
 /** The operator routes: IAM-authorized (SigV4), served by the operator API function. */
 export const OPERATOR_ROUTES = [
+  { method: HttpMethod.GET, path: '/operations' },
   { method: HttpMethod.GET, path: '/operations/{id}' },
   { method: HttpMethod.POST, path: '/operations/{id}/replay' },
+  { method: HttpMethod.POST, path: '/operations/replay' },
+  { method: HttpMethod.GET, path: '/logistics-orders' },
   { method: HttpMethod.GET, path: '/logistics-orders/{id}' },
+  { method: HttpMethod.DELETE, path: '/logistics-orders/{id}' },
+  { method: HttpMethod.GET, path: '/status' },
   { method: HttpMethod.GET, path: '/sellers' },
   { method: HttpMethod.GET, path: '/sellers/{seller_id}' },
   // The seller's authorize link (it writes a one-time OAuth state): an operator sends it to the seller.

@@ -77,3 +77,40 @@ export class UnsignedIdempotencyKeyError extends RequestError {
     );
   }
 }
+
+/** Query parameters that break a route's rules; each is named (`path` is the parameter's name). */
+export class InvalidQueryError extends RequestError {
+  readonly issues: readonly FieldIssue[];
+  constructor(issues: readonly FieldIssue[]) {
+    super(
+      `invalid query parameter${issues.length === 1 ? '' : 's'}: ${issues.map((issue) => issue.path).join(', ')}`,
+      { status: 400, slug: 'invalid-query', title: 'Invalid query' },
+    );
+    this.issues = issues;
+  }
+  override extensions() {
+    return { errors: this.issues };
+  }
+}
+
+/** Why a cursor was refused. */
+export type CursorRefusal = 'malformed' | 'not-ours' | 'other-query';
+
+const CURSOR_DETAILS: Record<CursorRefusal, string> = {
+  malformed: 'the cursor is not one this API hands out',
+  'not-ours': 'the cursor was not issued by this deployment, was modified, or predates a key rotation',
+  'other-query': 'the cursor belongs to a query with other filters',
+};
+
+/** A page cursor that is malformed, forged, modified, of another key, or of another query: start again. */
+export class InvalidCursorError extends RequestError {
+  readonly refusal: CursorRefusal;
+  constructor(refusal: CursorRefusal) {
+    super(`${CURSOR_DETAILS[refusal]}; start again without a cursor`, {
+      status: 400,
+      slug: 'invalid-cursor',
+      title: 'Invalid cursor',
+    });
+    this.refusal = refusal;
+  }
+}

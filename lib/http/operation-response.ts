@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Operation } from '#lib/operations/operation.ts';
+import type { ListedOperation } from '#lib/operations/store.ts';
 import { jsonResponse, problemResponse, problemType } from './problem.ts';
 
 /** Where an operation can be looked up: the operator API's path. */
@@ -113,5 +114,18 @@ export function operationView(operation: Operation) {
     outcome_unknown: operation.outcome_unknown,
     reconciled: operation.reconciled,
     request: operation.request,
+  };
+}
+
+/** An operation in the operator's list (`GET /operations`): no request, no result. */
+export function listedOperationView(operation: ListedOperation) {
+  return {
+    operation_id: operation.operation_id,
+    flow: operation.flow,
+    status: operation.status,
+    attempts: operation.attempts,
+    created_at: iso(operation.created_at),
+    updated_at: iso(operation.updated_at),
+    last_error: operation.last_error ?? null,
   };
 }

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { itemKey } from './keys.ts';
 import { FLOWS, OPERATION_ERROR_KINDS, OPERATION_STATUSES, type Operation } from './operation.ts';
-import { DUE_SHARD, indexTime } from './table.ts';
+import type { ListedOperation } from './store.ts';
+import { DUE_SHARD, indexTime, operationListShard } from './table.ts';
 
 const text = z.string();
 const time = z.number();
@@ -50,7 +51,11 @@ const OperationItem = z.object({
   expires_at: time,
 });
 
-/** The stored item: the operation, its key, and its place in the due index when it has one. */
+/**
+ * The stored item: the operation, its key, its place in the `list` index (its status, by creation:
+ * every write goes through here or sets `list_shard` with the status, so the entry follows it) and
+ * its place in the due index when it has one.
+ */
 export function operationToItem(operation: Operation): Record<string, unknown> {
   const key = itemKey.operation(operation.operation_id);
   const dueAt =
@@ -62,6 +67,8 @@ export function operationToItem(operation: Operation): Record<string, unknown> {
   return {
     ...key,
     ...operation,
+    list_shard: operationListShard(operation.status),
+    list_at: indexTime(operation.created_at, key.pk),
     ...(dueAt === undefined ? {} : { due_shard: DUE_SHARD, due_at: indexTime(dueAt, key.pk) }),
   };
 }
@@ -71,6 +78,26 @@ export function operationFromItem(item: Record<string, unknown>): Operation {
   const parsed = OperationItem.safeParse(item);
   if (!parsed.success) {
     throw new CorruptItemError('operation', issuePaths(parsed.error.issues));
+  }
+  return parsed.data;
+}
+
+// What an entry of the `list` index holds of an operation (OPERATION_LIST_ATTRIBUTES).
+const ListedOperationEntry = OperationItem.pick({
+  operation_id: true,
+  flow: true,
+  status: true,
+  attempts: true,
+  created_at: true,
+  updated_at: true,
+  last_error: true,
+});
+
+/** The listed fields of an operation, from its `list` index entry. Throws {@link CorruptItemError}. */
+export function listedOperationFromEntry(entry: Record<string, unknown>): ListedOperation {
+  const parsed = ListedOperationEntry.safeParse(entry);
+  if (!parsed.success) {
+    throw new CorruptItemError('listed operation', issuePaths(parsed.error.issues));
   }
   return parsed.data;
 }

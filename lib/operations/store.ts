@@ -6,9 +6,17 @@ import { TableStore } from '#lib/dynamo/table-store.ts';
 import { LeaseLostError, OperationTooLargeError } from './errors.ts';
 import { isOperationId } from './identity.ts';
 import { itemKey, OPERATIONS_STORE } from './keys.ts';
-import type { Operation } from './operation.ts';
-import { operationFromItem, operationToItem } from './operation-item.ts';
-import { DUE_INDEX, DUE_SHARD, dueBy, indexTime, OPERATIONS_KEY } from './table.ts';
+import {
+  countListEntries,
+  type IndexPage,
+  type ListPosition,
+  type ListRange,
+  readListPage,
+  type SendQuery,
+} from './list-index.ts';
+import type { Flow, Operation, OperationError, OperationStatus } from './operation.ts';
+import { listedOperationFromEntry, operationFromItem, operationToItem } from './operation-item.ts';
+import { DUE_INDEX, DUE_SHARD, dueBy, indexTime, OPERATIONS_KEY, operationListShard } from './table.ts';
 
 /** A due operation as the sparse index lists it. */
 export interface DueOperation {
@@ -23,6 +31,38 @@ export type CreateResult =
 
 /** How an operation is taken for an attempt: when due (retry, lapsed lease) or by an operator's replay. */
 export type AcquireMode = 'due' | 'replay';
+
+/**
+ * A replay that takes the operation only as it was listed: still in that status and not written
+ * since (`updated_at`). Two bulk replays that listed the same operation then attempt it once: the
+ * first takes it, and its attempt's writes change what the second expects.
+ */
+export interface ReplayExpectation {
+  readonly status: 'DEAD' | 'FAILED';
+  readonly updatedAt: number;
+}
+
+/** Which operations an operator lists: one status, optionally one flow and a creation window. */
+export interface OperationListQuery {
+  readonly status: OperationStatus;
+  readonly flow?: Flow | undefined;
+  /** Creation time, epoch ms: from `since` (inclusive) to `until` (exclusive). */
+  readonly since?: number | undefined;
+  readonly until?: number | undefined;
+}
+
+/** An operation as the `list` index holds it: no request, no result. */
+export interface ListedOperation {
+  readonly operation_id: string;
+  readonly flow: Flow;
+  readonly status: OperationStatus;
+  readonly attempts: number;
+  readonly created_at: number;
+  readonly updated_at: number;
+  readonly last_error?: OperationError | undefined;
+}
+
+export type { ListPosition } from './list-index.ts';
 
 const dynamo = storeCalls(OPERATIONS_STORE);
 
@@ -81,32 +121,40 @@ export class OperationsStore extends TableStore {
     operationId: string,
     mode: AcquireMode,
     lease: { readonly token: string; readonly expiresAt: number },
+    expect?: ReplayExpectation,
   ): Promise<Operation | undefined> {
     if (!isOperationId(operationId)) return undefined;
     const now = this.now();
     const replay = mode === 'replay';
+    const condition = !replay
+      ? 'due_at < :dueBy AND #status IN (:pending, :inProgress)'
+      : expect
+        ? '#status = :expected AND updated_at = :seen'
+        : '#status IN (:dead, :failed)';
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: itemKey.operation(operationId),
-          UpdateExpression: `SET #status = :inProgress, lease_token = :token, lease_expires_at = :expires,
+          // `list_shard` follows the status, as operationToItem writes it.
+          UpdateExpression: `SET #status = :inProgress, list_shard = :listShard, lease_token = :token, lease_expires_at = :expires,
             due_shard = :shard, due_at = :dueAt, updated_at = :now${replay ? ', attempts = :zero, budget_started_at = :now' : ''}
             REMOVE next_attempt_at`,
-          ConditionExpression: replay
-            ? '#status IN (:dead, :failed)'
-            : 'due_at < :dueBy AND #status IN (:pending, :inProgress)',
+          ConditionExpression: condition,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':inProgress': 'IN_PROGRESS',
+            ':listShard': operationListShard('IN_PROGRESS'),
             ':token': lease.token,
             ':expires': lease.expiresAt,
             ':dueAt': indexTime(lease.expiresAt, itemKey.operation(operationId).pk),
             ':shard': DUE_SHARD,
             ':now': now,
-            ...(replay
-              ? { ':zero': 0, ':dead': 'DEAD', ':failed': 'FAILED' }
-              : { ':pending': 'PENDING_RETRY', ':dueBy': dueBy(now) }),
+            ...(!replay
+              ? { ':pending': 'PENDING_RETRY', ':dueBy': dueBy(now) }
+              : expect
+                ? { ':zero': 0, ':expected': expect.status, ':seen': expect.updatedAt }
+                : { ':zero': 0, ':dead': 'DEAD', ':failed': 'FAILED' }),
           },
           ReturnValues: 'ALL_NEW',
         }),
@@ -153,6 +201,43 @@ export class OperationsStore extends TableStore {
       dueAt: Math.floor(item.due_at as number),
     }));
   }
+
+  /**
+   * A page of the operations of one status from the `list` index (no Scan), newest first by
+   * default, from `after`. `flow` is a FilterExpression (the partition is the status); records past
+   * their TTL that DynamoDB has not deleted yet are filtered out too.
+   */
+  list(
+    query: OperationListQuery,
+    limit: number,
+    after?: ListPosition,
+    order: 'newest' | 'oldest' = 'newest',
+  ): Promise<IndexPage<ListedOperation>> {
+    return readListPage(this.#query, this.table, this.#range(query), order, limit, after, async (entries) =>
+      entries.map(listedOperationFromEntry),
+    );
+  }
+
+  /** How many live operations have `status`, reading at most `maxPages` pages of 1 MB of entries. */
+  count(status: OperationStatus, maxPages: number) {
+    return countListEntries(this.#query, this.table, this.#range({ status }), maxPages);
+  }
+
+  #range(query: OperationListQuery): ListRange {
+    const flow = query.flow !== undefined;
+    return {
+      shard: operationListShard(query.status),
+      since: query.since,
+      until: query.until,
+      filter: {
+        expression: `expires_at >= :nowSeconds${flow ? ' AND #flow = :flow' : ''}`,
+        values: { ':nowSeconds': this.nowSeconds(), ...(flow && { ':flow': query.flow }) },
+        ...(flow && { names: { '#flow': 'flow' } }),
+      },
+    };
+  }
+
+  #query: SendQuery = (input) => this.#call('list operations', () => this.doc.send(new QueryCommand(input)));
 
   #call<T>(action: string, send: () => Promise<T>): Promise<T> {
     return dynamo.call(action, send);

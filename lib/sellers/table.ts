@@ -1,10 +1,10 @@
-import { operationsTableDefinition } from '#lib/operations/table.ts';
+import { dueTableDefinition } from '#lib/operations/table.ts';
 
 /**
- * The sellers table has the operations table's key scheme: one string key `pk` and the sparse `due`
- * index (`due_shard`, `due_at`), here listing sellers by when the renewal must look at them next.
+ * The sellers table has the house key scheme: one string key `pk` and the sparse `due` index
+ * (`due_shard`, `due_at`), here listing sellers by when the renewal must look at them next.
  */
-export const sellersTableDefinition = operationsTableDefinition;
+export const sellersTableDefinition = dueTableDefinition;
 
 /** How the sellers table's stores name themselves in their errors. */
 export const SELLERS_STORE = 'sellers store';

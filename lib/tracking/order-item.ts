@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { indexTime } from '#lib/operations/table.ts';
 import { REFRESH_ERROR_KINDS, type TrackedOrder } from './order.ts';
-import { parkedShard, REFRESH_SHARD } from './table.ts';
+import { ORDER_LIST_SHARDS, parkedShard, REFRESH_SHARD } from './table.ts';
 
 const ORDER_KEY_PREFIX = 'lo#';
 
@@ -49,11 +49,31 @@ const TrackedOrderItem = z.object({
       at: time,
     })
     .optional(),
+  not_found_refreshes: z.number().int().nonnegative().optional(),
+  stopped: z
+    .object({
+      reason: text,
+      code,
+      sub_code: text.optional(),
+      at: time,
+    })
+    .optional(),
   finished_at: time.optional(),
   expires_at: time.optional(),
 });
 
-/** The item: the order, its key, and its place in the index (due, parked, or none once finished). */
+/** The `list` partition an order is in: parked, stopped, or its TOP status. */
+export const orderListShard = (order: Pick<TrackedOrder, 'parked' | 'stopped' | 'status'>): string =>
+  order.parked
+    ? ORDER_LIST_SHARDS.parked
+    : order.stopped
+      ? ORDER_LIST_SHARDS.stopped
+      : ORDER_LIST_SHARDS.status(order.status);
+
+/**
+ * The item: the order, its key, its place in the `due` index (due, parked, or none once finished or
+ * stopped) and in the `list` index (always, by when tracking started).
+ */
 export function orderToItem(order: TrackedOrder): Record<string, unknown> {
   const key = orderKey(order.logistics_order_id);
   const place = order.parked
@@ -61,12 +81,56 @@ export function orderToItem(order: TrackedOrder): Record<string, unknown> {
     : order.next_refresh_at !== undefined
       ? { due_shard: REFRESH_SHARD, due_at: indexTime(order.next_refresh_at, key.pk) }
       : {};
-  return { ...key, ...order, ...place };
+  return {
+    ...key,
+    ...order,
+    ...place,
+    list_shard: orderListShard(order),
+    list_at: indexTime(order.created_at, key.pk),
+  };
 }
 
 /** The tracked order an item holds, checked field by field. Throws {@link CorruptItemError}. */
 export function orderFromItem(item: Record<string, unknown>): TrackedOrder {
   const parsed = TrackedOrderItem.safeParse(item);
   if (!parsed.success) throw new CorruptItemError('tracked order', issuePaths(parsed.error.issues));
+  return parsed.data;
+}
+
+/** What a list shows of a tracked order: never the snapshot (personal data) nor the history. */
+export const LISTED_ORDER_FIELDS = [
+  'logistics_order_id',
+  'seller_id',
+  'created_at',
+  'status',
+  'last_refreshed_at',
+  'next_refresh_at',
+  'last_error',
+  'parked',
+  'stopped',
+  'finished_at',
+  'expires_at',
+] as const;
+
+const ListedOrderItem = TrackedOrderItem.pick({
+  logistics_order_id: true,
+  seller_id: true,
+  created_at: true,
+  status: true,
+  last_refreshed_at: true,
+  next_refresh_at: true,
+  last_error: true,
+  parked: true,
+  stopped: true,
+  finished_at: true,
+});
+
+/** A tracked order as a list shows it. */
+export type ListedOrder = z.output<typeof ListedOrderItem>;
+
+/** The listed fields of a tracked order's item. Throws {@link CorruptItemError}. */
+export function listedOrderFromItem(item: Record<string, unknown>): ListedOrder {
+  const parsed = ListedOrderItem.safeParse(item);
+  if (!parsed.success) throw new CorruptItemError('listed tracked order', issuePaths(parsed.error.issues));
   return parsed.data;
 }

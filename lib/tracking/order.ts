@@ -20,6 +20,18 @@ export interface Parked {
   readonly at: number;
 }
 
+/**
+ * Why refreshes of an order stopped for good: TOP answered, several times in a row, that it has no
+ * such logistics order. An operator can untrack it (`DELETE /logistics-orders/{id}`), or track it
+ * again once it exists.
+ */
+export interface Stopped {
+  readonly reason: string;
+  readonly code?: number | string | undefined;
+  readonly sub_code?: string | undefined;
+  readonly at: number;
+}
+
 /** Why a refresh failed: TOP's error kind, or `credentials` when no session could be read. */
 export type RefreshErrorKind = TopErrorKind | 'credentials';
 
@@ -60,11 +72,15 @@ export interface TrackedOrder {
   readonly last_error?: RefreshError | undefined;
   /** Refreshes in a row that found nothing new: the interval grows with them. */
   readonly unchanged_refreshes: number;
-  /** When the next refresh is due; absent once finished or parked. */
+  /** When the next refresh is due; absent once finished, parked or stopped. */
   readonly next_refresh_at?: number | undefined;
   /** The current dispatch: a worker's write must carry it, so a stale message changes nothing. */
   readonly dispatch_token?: string | undefined;
   readonly parked?: Parked | undefined;
+  /** Queries in a row TOP answered without the order (it does not know it); reset by a read. */
+  readonly not_found_refreshes?: number | undefined;
+  /** Set once those reach the bound: the order is no longer refreshed. */
+  readonly stopped?: Stopped | undefined;
   readonly finished_at?: number | undefined;
   /** TTL, epoch seconds: set once the order is finished, after the retention. */
   readonly expires_at?: number | undefined;

@@ -10,7 +10,7 @@ import {
   queryLogisticsOrderApi,
 } from '#lib/top/apis/query-logistics-order.ts';
 import type { TopClient } from '#lib/top/client.ts';
-import { TopAuthError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
+import { TopAuthError, TopBusinessError, TopError, TopRateLimitedError } from '#lib/top/errors.ts';
 import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import { isTerminal, type RefreshError, type TrackedOrder } from './order.ts';
@@ -28,6 +28,13 @@ export interface RefreshDeps {
   readonly log: Log;
   readonly now?: () => number;
 }
+
+/**
+ * Queries in a row that TOP answers without the order (`is_success=false`: it does not know it)
+ * before the order is no longer refreshed. A bound, not at once: an order just created on the
+ * storefront may reach the platform's logistics a little later.
+ */
+export const MAX_NOT_FOUND_REFRESHES = 5;
 
 /**
  * What one refresh did: `changed` / `unchanged` / `finished` after a successful query; `failed`
@@ -114,6 +121,14 @@ export async function refreshOrder(
       await options.ban.extend(until);
       return save(failedAt(fields, until), 'banned');
     }
+    if (error instanceof TopBusinessError) {
+      // The call went through and TOP answered that it has no such order.
+      const misses = (order.not_found_refreshes ?? 0) + 1;
+      if (misses < MAX_NOT_FOUND_REFRESHES) {
+        return save({ ...failedAt(fields), not_found_refreshes: misses }, 'failed');
+      }
+      return stop(deps, order, message.token, misses, fields);
+    }
     if (error instanceof TopAuthError) {
       const current = await deps.credentials
         .forSeller(order.seller_id, queryLogisticsOrderApi.platform)
@@ -151,6 +166,7 @@ export async function refreshOrder(
     history,
     last_refreshed_at: at,
     last_error: undefined,
+    not_found_refreshes: undefined,
     unchanged_refreshes: changed ? 0 : order.unchanged_refreshes + 1,
   };
   if (isTerminal(status)) {
@@ -164,6 +180,41 @@ export async function refreshOrder(
   }
   const next = at + nextRefreshDelayMs(refreshed.unchanged_refreshes, deps.schedule);
   return save({ ...refreshed, next_refresh_at: next }, changed ? 'changed' : 'unchanged');
+}
+
+/**
+ * Stops refreshing an order TOP keeps saying it does not know: out of the due index for good, with
+ * the reason in `stopped` and `last_error`; kept for the snapshot retention, like a finished order,
+ * for an operator to see (or untrack) it. Its outcome counts as a failed refresh.
+ */
+async function stop(
+  deps: RefreshDeps,
+  order: TrackedOrder,
+  token: string,
+  misses: number,
+  error: Omit<RefreshError, 'at'>,
+): Promise<RefreshOutcome> {
+  const at = (deps.now ?? Date.now)();
+  const stopped: TrackedOrder = {
+    ...order,
+    not_found_refreshes: misses,
+    last_error: { ...error, at },
+    next_refresh_at: undefined,
+    stopped: {
+      reason: `TOP does not know this logistics order: ${misses} queries in a row answered without it`,
+      code: error.code,
+      sub_code: error.sub_code,
+      at,
+    },
+    expires_at: Math.floor((at + deps.schedule.retentionMs) / 1000),
+  };
+  if (!(await deps.tracking.save(stopped, token))) return 'skipped';
+  deps.log.warn('tracked order stopped: TOP does not know it', {
+    logistics_order_id: order.logistics_order_id,
+    sub_code: error.sub_code,
+    queries: misses,
+  });
+  return 'failed';
 }
 
 /** Stops refreshing the order until the seller's secret holds another session. */

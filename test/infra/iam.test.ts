@@ -58,12 +58,19 @@ describe('what each function may do with the tables', () => {
       'operator-api',
       {
         Operations: ITEM_ACCESS,
-        LogisticsOrders: ['GetItem'],
+        // The lists and the status counts: Query on the `list` index only, never a Scan.
+        'Operations/index/list': ['Query'],
+        // Shows, lists (a BatchGetItem of a page's orders) and untracks orders.
+        LogisticsOrders: ['BatchGetItem', 'DeleteItem', 'GetItem'],
+        // The list, and the parked sellers' count on the `due` index.
+        'LogisticsOrders/index/due': ['Query'],
+        'LogisticsOrders/index/list': ['Query'],
         Sellers: ['BatchGetItem', 'GetItem', 'PutItem'],
         'Sellers/index/due': ['Query'],
       },
     ],
     ['retry-sweeper', { Operations: ITEM_ACCESS, 'Operations/index/due': ['Query'] }],
+    // Nothing but the operator API queries the `list` indexes (checked below, too).
     ['tracking', { LogisticsOrders: ['GetItem', 'PutItem'] }],
     [
       'refresh-dispatcher',
@@ -78,6 +85,16 @@ describe('what each function may do with the tables', () => {
     ['token-renewal', { Sellers: ['GetItem', 'PutItem', 'UpdateItem'], 'Sellers/index/due': ['Query'] }],
   ])('%s gets exactly the item actions its stores use', (service, expected) => {
     expect(dynamoAccess(service)).toEqual(expected);
+  });
+
+  it('lets only the operator API query the list indexes, and no function scan a table', () => {
+    const queriesList = Object.keys(stack.functions).filter((service) =>
+      Object.keys(dynamoAccess(service)).some((key) => key.endsWith('/index/list')),
+    );
+    expect(queriesList).toEqual(['operator-api']);
+    for (const service of Object.keys(stack.functions)) {
+      expect(Object.values(dynamoAccess(service)).flat()).not.toContain('Scan');
+    }
   });
 
   it('lets only the functions that use the logistics orders decrypt them, only through DynamoDB', () => {
@@ -96,11 +113,17 @@ describe('what each function may do with the tables', () => {
         });
       }
     }
-    // The operator's view only reads: it cannot encrypt.
+    // The operator reads and untracks orders (DeleteItem, a write to DynamoDB, as CDK's own grants
+    // count it): decrypt and encrypt through DynamoDB, on this key only.
     const operatorKms = statementsOf('operator-api').flatMap((s) =>
       list(s.Action).filter((a) => a.startsWith('kms:')),
     );
-    expect(operatorKms.sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(operatorKms.sort()).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
   });
 });
 

@@ -3,8 +3,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { type LoadConfigOptions, loadConfig } from '#lib/config/config.ts';
 import { METRICS_NAMESPACE, metricName, TOP_AUTH_ERROR_METRIC } from '#lib/observability/telemetry.ts';
-import { operationsTableDefinition } from '#lib/operations/table.ts';
-import { sellersTableDefinition } from '#lib/sellers/table.ts';
+import { dueTableDefinition, operationsTableDefinition } from '#lib/operations/table.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { logicalIdOf, resourcesOf, synthStack } from '#test/helpers/cdk.ts';
 
@@ -121,20 +120,48 @@ describe('the tables', () => {
     }
   });
 
-  it('have the keys and the sparse due index the stores are written for', () => {
-    for (const definition of [
-      operationsTableDefinition,
-      logisticsOrdersTableDefinition,
-      sellersTableDefinition,
-    ]) {
+  it.each([
+    ['Operations', operationsTableDefinition, ['due', 'list']],
+    ['LogisticsOrders', logisticsOrdersTableDefinition, ['due', 'list']],
+    // The base every table shares: the sellers have no operator list.
+    ['Sellers', dueTableDefinition, ['due']],
+  ] as const)(
+    '%s has the keys and the sparse indexes the stores (and the local stack) are written for',
+    (name, definition, indexes) => {
       const sorted = <T extends { AttributeName: string }>(list: readonly T[]) =>
         [...list].sort((a, b) => a.AttributeName.localeCompare(b.AttributeName));
-      for (const table of tables) {
-        expect(sorted(table.AttributeDefinitions)).toEqual(sorted(definition.AttributeDefinitions));
-        expect(table.KeySchema).toEqual(definition.KeySchema);
-        expect(table.GlobalSecondaryIndexes).toEqual(definition.GlobalSecondaryIndexes);
-      }
-    }
+      const table = (
+        resourcesOf(template, 'AWS::DynamoDB::Table')[logicalIdOf(stack, findTable(name))] as any
+      ).Properties;
+      expect(sorted(table.AttributeDefinitions)).toEqual(sorted(definition.AttributeDefinitions));
+      expect(table.KeySchema).toEqual(definition.KeySchema);
+      expect(table.GlobalSecondaryIndexes).toEqual(definition.GlobalSecondaryIndexes);
+      expect(table.GlobalSecondaryIndexes.map((index: any) => index.IndexName)).toEqual(indexes);
+    },
+  );
+
+  it('project into the list indexes what the lists read, and nothing of an order’s snapshot', () => {
+    const listOf = (name: string) =>
+      (
+        resourcesOf(template, 'AWS::DynamoDB::Table')[logicalIdOf(stack, findTable(name))] as any
+      ).Properties.GlobalSecondaryIndexes.find((index: any) => index.IndexName === 'list').Projection;
+    expect(listOf('Operations')).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: [
+        'operation_id',
+        'flow',
+        'status',
+        'attempts',
+        'created_at',
+        'updated_at',
+        'last_error',
+        'expires_at',
+      ],
+    });
+    expect(listOf('LogisticsOrders')).toEqual({
+      ProjectionType: 'INCLUDE',
+      NonKeyAttributes: ['status', 'expires_at'],
+    });
   });
 
   it('encrypt the logistics orders (personal data) with a rotating customer-managed key', () => {
@@ -321,19 +348,26 @@ describe('the HTTP API', () => {
     expect(functionOf('GET /oauth/callback')).toBe('oauth-callback');
   });
 
-  it('puts the operator routes behind IAM, the sellers’ among them', () => {
-    for (const key of [
+  it('puts the operator routes behind IAM, the sellers’ and the lists among them', () => {
+    const operatorRoutes = [
+      'GET /operations',
       'GET /operations/{id}',
       'POST /operations/{id}/replay',
+      'POST /operations/replay',
+      'GET /logistics-orders',
       'GET /logistics-orders/{id}',
+      'DELETE /logistics-orders/{id}',
+      'GET /status',
       'GET /sellers',
       'GET /sellers/{seller_id}',
       'GET /sellers/{seller_id}/authorize',
-    ]) {
+    ];
+    for (const key of operatorRoutes) {
       expect(authorizationOf(key)).toBe('AWS_IAM');
       expect(functionOf(key)).toBe('operator-api');
     }
-    expect(routes).toHaveLength(10);
+    // Three webhooks, the OAuth callback, and the operator's.
+    expect(routes).toHaveLength(3 + 1 + operatorRoutes.length);
   });
 
   it('throttles its stage and writes access logs', () => {

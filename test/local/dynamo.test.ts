@@ -1,13 +1,24 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { operationsTableDefinition } from '#lib/operations/table.ts';
+import { dueTableDefinition, operationsTableDefinition } from '#lib/operations/table.ts';
 import { DirectoryLockedError } from '#local/dir-lock.ts';
 import {
   ensureTable,
   type LocalDynamo,
+  rebuildCopyName,
   startLocalDynamo,
   TableDefinitionMismatchError,
 } from '#local/dynamo.ts';
@@ -109,16 +120,149 @@ describe('ensureTable', () => {
     expect(outcomes.sort()).toEqual(['created', 'exists']);
   });
 
-  it('refuses an existing table whose indexes differ from the definition', async () => {
+  it('refuses an existing table whose key differs from the definition, naming the data folder to delete', async () => {
     const { client } = await start();
-    const { GlobalSecondaryIndexes: _, ...withoutIndexes } = operationsTableDefinition;
     await ensureTable(client, 'operations', {
-      ...withoutIndexes,
-      AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
     });
 
-    await expect(ensureTable(client, 'operations', operationsTableDefinition)).rejects.toThrow(
-      TableDefinitionMismatchError,
+    const refused = ensureTable(client, 'operations', operationsTableDefinition);
+
+    await expect(refused).rejects.toThrow(TableDefinitionMismatchError);
+    await expect(refused).rejects.toThrow('delete the local data folder');
+  });
+});
+
+describe('ensureTable on a data folder from before an index was added', () => {
+  // Operations written before the `list` index: each holds its list keys already, as after a write.
+  const operation = (n: number) => ({
+    pk: { S: `op#${n}` },
+    status: { S: 'DEAD' },
+    list_shard: { S: 'op#DEAD' },
+    list_at: { N: `${1000 + n}.5` },
+    due_shard: { S: 'due' },
+    due_at: { N: `${2000 + n}.5` },
+  });
+  const ITEMS = Array.from({ length: 60 }, (_, n) => operation(n));
+
+  const deadOperations = async (client: DynamoDBClient) =>
+    (
+      await client.send(
+        new QueryCommand({
+          TableName: 'operations',
+          IndexName: 'list',
+          KeyConditionExpression: 'list_shard = :shard',
+          ExpressionAttributeValues: { ':shard': { S: 'op#DEAD' } },
+        }),
+      )
+    ).Items?.map((item) => item.pk?.S);
+  const items = async (client: DynamoDBClient, table = 'operations') =>
+    ((await client.send(new ScanCommand({ TableName: table, ConsistentRead: true }))).Items ?? [])
+      .map((item) => item.pk?.S ?? '')
+      .sort();
+  const indexNames = async (client: DynamoDBClient) =>
+    (
+      (await client.send(new DescribeTableCommand({ TableName: 'operations' }))).Table
+        ?.GlobalSecondaryIndexes ?? []
+    )
+      .map((index) => index.IndexName)
+      .sort();
+  const tables = async (client: DynamoDBClient) =>
+    ((await client.send(new ListTablesCommand({}))).TableNames ?? []).sort();
+
+  async function oldTable(client: DynamoDBClient) {
+    await ensureTable(client, 'operations', dueTableDefinition);
+    for (const Item of ITEMS) await client.send(new PutItemCommand({ TableName: 'operations', Item }));
+  }
+
+  it('is why ensureTable rebuilds: dynalite cannot add a global secondary index to a table', async () => {
+    const { client } = await start();
+    await oldTable(client);
+    const [, list] = operationsTableDefinition.GlobalSecondaryIndexes;
+
+    await expect(
+      client.send(
+        new UpdateTableCommand({
+          TableName: 'operations',
+          AttributeDefinitions: operationsTableDefinition.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: list }],
+        }),
+      ),
+    ).rejects.toThrow(/provisionedThroughput/);
+    expect(await indexNames(client)).toEqual(['due']);
+  });
+
+  it('recreates the table with the new index, every item kept and indexed, and leaves no copy', async () => {
+    const { dynamo, client } = await start({ dataDir });
+    await oldTable(client);
+
+    expect(await ensureTable(client, 'operations', operationsTableDefinition)).toBe('rebuilt');
+
+    expect(await indexNames(client)).toEqual(['due', 'list']);
+    expect(await items(client)).toEqual(ITEMS.map((item) => item.pk.S).sort());
+    expect((await deadOperations(client))?.sort()).toEqual(ITEMS.map((item) => item.pk.S).sort());
+    expect(await tables(client)).toEqual(['operations']);
+    expect((await getItem(client)).Item).toEqual(ITEMS[1]);
+    await dynamo.close();
+
+    const again = await start({ dataDir });
+    expect(await ensureTable(again.client, 'operations', operationsTableDefinition)).toBe('exists');
+    expect((await deadOperations(again.client))?.length).toBe(ITEMS.length);
+  });
+
+  it('finishes a rebuild killed after the table was dropped: the copy holds every item', async () => {
+    const { client } = await start();
+    await client.send(
+      new CreateTableCommand({
+        TableName: rebuildCopyName('operations'),
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
     );
+    for (const Item of ITEMS) {
+      await client.send(new PutItemCommand({ TableName: rebuildCopyName('operations'), Item }));
+    }
+
+    expect(await ensureTable(client, 'operations', operationsTableDefinition)).toBe('rebuilt');
+
+    expect(await tables(client)).toEqual(['operations']);
+    expect(await items(client)).toEqual(ITEMS.map((item) => item.pk.S).sort());
+    expect((await deadOperations(client))?.length).toBe(ITEMS.length);
+  });
+
+  it('starts over from the table when killed while copying: the partial copy is dropped, nothing is lost', async () => {
+    const { client } = await start();
+    await oldTable(client);
+    await client.send(
+      new CreateTableCommand({
+        TableName: rebuildCopyName('operations'),
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    await client.send(
+      new PutItemCommand({ TableName: rebuildCopyName('operations'), Item: ITEMS[0] as (typeof ITEMS)[0] }),
+    );
+
+    expect(await ensureTable(client, 'operations', operationsTableDefinition)).toBe('rebuilt');
+
+    expect(await tables(client)).toEqual(['operations']);
+    expect(await items(client)).toEqual(ITEMS.map((item) => item.pk.S).sort());
+    expect((await deadOperations(client))?.length).toBe(ITEMS.length);
+  });
+
+  it('also drops an index the definition no longer has', async () => {
+    const { client } = await start();
+    await ensureTable(client, 'operations', operationsTableDefinition);
+    await client.send(new PutItemCommand({ TableName: 'operations', Item: item }));
+
+    expect(await ensureTable(client, 'operations', dueTableDefinition)).toBe('rebuilt');
+
+    expect(await indexNames(client)).toEqual(['due']);
+    expect((await getItem(client)).Item).toEqual(item);
   });
 });

@@ -20,8 +20,13 @@ import {
   REPAIRED_DUE_INDEX,
   withLevel,
 } from './index-drift.ts';
+import { driftListIndex, entryOf, LIST_ITEMS, listEntries, listIndex } from './index-repair-list-drift.ts';
 
 const TABLE = 'operations';
+/** What `repairIndexes` says of an index it found nothing wrong with. */
+const clean = (index: string) => ({ table: TABLE, index, missing: 0, orphans: 0, stale: 0, finished: 0 });
+// The drift below is in the `due` index; the operations table's `list` index holds none of its items.
+const due = (counts: Partial<ReturnType<typeof clean>>) => [{ ...clean('due'), ...counts }, clean('list')];
 const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
 
 let dataDir: string;
@@ -100,9 +105,10 @@ describe('repairIndexes', () => {
 
     const repairs = await repairIndexes(client, TABLE, { ttlAttribute: EXPIRES_AT });
 
-    expect(repairs).toEqual([{ table: TABLE, index: 'due', missing: 1, orphans: 3, finished: 0 }]);
+    expect(repairs).toEqual(due({ missing: 1, orphans: 3 }));
     expect(repairs.map(describeIndexRepair)).toEqual([
       'repaired operations.due: 1 missing entry restored, 3 orphans removed',
+      undefined,
     ]);
     expect(await dueIndex(client)).toEqual(REPAIRED_DUE_INDEX);
     // Every item as it was, and no placeholder left for the orphan whose item did not exist.
@@ -111,9 +117,7 @@ describe('repairIndexes', () => {
       new GetCommand({ TableName: TABLE, Key: { pk: 'op#ghost' }, ConsistentRead: true }),
     );
     expect(ghost.Item).toBeUndefined();
-    expect(await repairIndexes(client, TABLE)).toEqual([
-      { table: TABLE, index: 'due', missing: 0, orphans: 0, finished: 0 },
-    ]);
+    expect(await repairIndexes(client, TABLE)).toEqual(due({}));
   });
 
   it('reports nothing to repair on a table whose index matches its items, and writes nothing', async () => {
@@ -127,8 +131,8 @@ describe('repairIndexes', () => {
     // This client's process dies at its first write: a clean table needs none.
     const repairs = await repairIndexes(client, TABLE);
 
-    expect(repairs).toEqual([{ table: TABLE, index: 'due', missing: 0, orphans: 0, finished: 0 }]);
-    expect(repairs.map(describeIndexRepair)).toEqual([undefined]);
+    expect(repairs).toEqual(due({}));
+    expect(repairs.map(describeIndexRepair)).toEqual([undefined, undefined]);
   });
 
   it('first finishes a repair its last start was killed in, between the two writes of an orphan’s removal', async () => {
@@ -139,9 +143,10 @@ describe('repairIndexes', () => {
 
     const repairs = await repairIndexes(clientOf(running), TABLE, { ttlAttribute: EXPIRES_AT });
 
-    expect(repairs).toEqual([{ table: TABLE, index: 'due', missing: 1, orphans: 2, finished: 1 }]);
+    expect(repairs).toEqual(due({ missing: 1, orphans: 2, finished: 1 }));
     expect(repairs.map(describeIndexRepair)).toEqual([
       'repaired operations.due: 1 missing entry restored, 2 orphans removed, 1 interrupted repair finished',
+      undefined,
     ]);
     expect(await dueIndex(clientOf(running))).toEqual(REPAIRED_DUE_INDEX);
     expect(await allItems(clientOf(running))).toEqual(Object.values(DRIFTED_ITEMS));
@@ -167,13 +172,57 @@ describe('repairIndexes', () => {
 
       const client = clientOf(running);
       expect(starts).toBeGreaterThan(1);
-      expect(await repairIndexes(client, TABLE)).toEqual([
-        { table: TABLE, index: 'due', missing: 0, orphans: 0, finished: 0 },
-      ]);
+      expect(await repairIndexes(client, TABLE)).toEqual(due({}));
       expect(await dueIndex(client)).toEqual(REPAIRED_DUE_INDEX);
       expect(await allItems(client)).toEqual(Object.values(DRIFTED_ITEMS));
     },
   );
+});
+
+describe('repairIndexes on the operations’ list index (INCLUDE projection)', () => {
+  /** dynalite on `dataDir` with the operations table, for the time of `use`. */
+  const withTable = async (use: (documents: DynamoDBDocumentClient) => Promise<void>) => {
+    const running = await startLocalDynamo({ dataDir });
+    const client = clientOf(running);
+    try {
+      await ensureTable(client, TABLE, operationsTableDefinition);
+      await use(DynamoDBDocumentClient.from(client));
+    } finally {
+      await running.close();
+    }
+  };
+
+  it('restores a missing entry, removes an orphan, and rewrites an entry whose listed fields are stale', async () => {
+    await driftListIndex(dataDir, withTable, TABLE);
+    const client = clientOf(await startOn(dataDir));
+
+    const repairs = await repairIndexes(client, TABLE, { ttlAttribute: EXPIRES_AT });
+
+    expect(repairs).toEqual([clean('due'), { ...clean('list'), missing: 1, orphans: 1, stale: 1 }]);
+    expect(repairs.map(describeIndexRepair)).toEqual([
+      undefined,
+      'repaired operations.list: 1 missing entry restored, 1 orphan removed, 1 stale entry refreshed',
+    ]);
+    expect(await listIndex(client, TABLE)).toEqual({
+      'op#DEAD': [LIST_ITEMS['op#L4'], LIST_ITEMS['op#L2'], LIST_ITEMS['op#L1']].map(entryOf),
+      'op#SUCCEEDED': [entryOf(LIST_ITEMS['op#L3'])],
+    });
+    expect(await allItems(client)).toEqual(Object.values(LIST_ITEMS));
+    expect(await repairIndexes(client, TABLE)).toEqual([clean('due'), clean('list')]);
+  });
+
+  it('is real: op#L2’s entry holds fields its item does not, op#L3 has two entries and op#L1 none', async () => {
+    await driftListIndex(dataDir, withTable, TABLE);
+
+    const entries = await withLevel(dataDir, (db) => listEntries(db, TABLE));
+
+    expect(entries.map(([, entry]) => [entry.pk.S, entry.list_shard.S, entry.attempts?.N]).sort()).toEqual([
+      ['op#L2', 'op#DEAD', '9'],
+      ['op#L3', 'op#DEAD', '1'],
+      ['op#L3', 'op#SUCCEEDED', '1'],
+      ['op#L4', 'op#DEAD', '1'],
+    ]);
+  });
 });
 
 describe('the drift this repairs (dynalite’s LevelDB, read directly)', () => {

@@ -2,8 +2,15 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { CorruptItemError } from '#lib/dynamo/errors.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
+import { indexTime } from '#lib/operations/table.ts';
 import type { TrackedOrder } from '#lib/tracking/order.ts';
-import { orderFromItem, orderIdFromKey, orderKey, orderToItem } from '#lib/tracking/order-item.ts';
+import {
+  listedOrderFromItem,
+  orderFromItem,
+  orderIdFromKey,
+  orderKey,
+  orderToItem,
+} from '#lib/tracking/order-item.ts';
 
 const PHONE = '+55 11 98765-4321';
 const now = 1_700_000_000_000;
@@ -118,5 +125,47 @@ describe('tracked order items', () => {
     const mapped = errorResponse(error);
     expect(mapped.response.statusCode).toBe(500);
     expect(mapped.response.body).not.toContain('logistics_order_id');
+  });
+
+  describe('its place in the list index', () => {
+    const { next_refresh_at: _n, dispatch_token: _d, ...waiting } = withoutUndefined;
+    const parked = { reason: 'TOP refused the seller session', session_fingerprint: 'fp1', at: now };
+    const stopped = {
+      reason: 'TOP does not know this logistics order',
+      sub_code: 'ORDER_NOT_FOUND',
+      at: now,
+    };
+
+    it.each([
+      ['a refreshed order: its status', withoutUndefined, 'lo#status#3'],
+      ['an order not read yet: none', { ...withoutUndefined, status: undefined }, 'lo#status#none'],
+      ['a status TOP may add later: other', { ...withoutUndefined, status: '42' }, 'lo#status#other'],
+      ['a parked order, whatever its status', { ...waiting, parked }, 'lo#parked'],
+      ['a stopped order, whatever its status', { ...waiting, stopped, not_found_refreshes: 5 }, 'lo#stopped'],
+    ] as const)('is %s', (_, order, shard) => {
+      const item = stored(orderToItem(order as TrackedOrder));
+
+      expect(item.list_shard).toBe(shard);
+      // By when tracking started, whatever else changes.
+      expect(item.list_at).toBe(indexTime(fullOrder.created_at, 'lo#5000123456789012'));
+    });
+
+    it('round-trips a stopped order, out of the due index', () => {
+      const order: TrackedOrder = { ...waiting, stopped, not_found_refreshes: 5 };
+      const item = stored(orderToItem(order));
+
+      expect(item).not.toHaveProperty('due_shard');
+      expect(orderFromItem(item)).toEqual(order);
+    });
+
+    it('reads a listed order without its snapshot or history', () => {
+      const { snapshot: _s, history: _h, ...listed } = stored(orderToItem(fullOrder));
+
+      expect(listedOrderFromItem(listed)).not.toHaveProperty('snapshot');
+      expect(listedOrderFromItem(listed)).toMatchObject({
+        logistics_order_id: '5000123456789012',
+        status: '3',
+      });
+    });
   });
 });
