@@ -6,6 +6,7 @@ import type { LogisticsOrderStatusChanged } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { type LocalQueueSink, startLocalAwsServices } from './aws-services.ts';
 import { ensureTable, startLocalDynamo } from './dynamo.ts';
+import { consoleRoute } from './console/route.ts';
 import { eventLogRoute, openEventLog } from './event-log.ts';
 import {
   functionEnvironment,
@@ -21,6 +22,7 @@ import { describeIndexRepair, repairIndexes } from './index-repair.ts';
 import { invokeLambda } from './lambda/invoke.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
 import { startLocalQueue } from './queue.ts';
+import { openapiRoute } from './openapi-route.ts';
 import { localRoutes } from './routes.ts';
 import { startSchedule } from './scheduler.ts';
 import { openLocalSecretStore } from './secrets-manager.ts';
@@ -131,7 +133,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
         ...settings.simTokenTtls,
         ...(settings.aeApp && { aeApp: { appKey: settings.aeApp.key, appSecret: settings.aeApp.secret } }),
         host: '127.0.0.1',
-        port: 0,
+        port: settings.simPort,
         log: (line) => log(`[top-sim] ${line}`),
       });
       closers.push(() => sim.close());
@@ -161,6 +163,8 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
           oauthCallback: late('oauthCallback'),
         }),
         eventLogRoute(events),
+        await openapiRoute(),
+        consoleRoute,
       ],
       port: settings.port,
       log: (line) => log(`[gateway] ${line}`),

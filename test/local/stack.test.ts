@@ -27,7 +27,13 @@ afterEach(async () => {
 });
 
 const settingsWith = (env: Record<string, string> = {}) =>
-  readLocalSettings({ PORT: '0', DATA_DIR: dataDir, SCHEDULE_INTERVAL_SECONDS: '3600', ...env });
+  readLocalSettings({
+    PORT: '0',
+    TOP_SIM_PORT: '0',
+    DATA_DIR: dataDir,
+    SCHEDULE_INTERVAL_SECONDS: '3600',
+    ...env,
+  });
 
 /** Stand-ins for the handlers under functions/: each answers with what it was called with. */
 function stubFunctions() {
