@@ -5,8 +5,8 @@ import { sellersTableDefinition } from '#lib/sellers/table.ts';
 import type { LogisticsOrderStatusChanged } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { type LocalQueueSink, startLocalAwsServices } from './aws-services.ts';
-import { ensureTable, startLocalDynamo } from './dynamo.ts';
 import { consoleRoute } from './console/route.ts';
+import { ensureTable, startLocalDynamo } from './dynamo.ts';
 import { eventLogRoute, openEventLog } from './event-log.ts';
 import {
   functionEnvironment,
@@ -21,8 +21,8 @@ import { startLocalGateway } from './gateway/server.ts';
 import { describeIndexRepair, repairIndexes } from './index-repair.ts';
 import { invokeLambda } from './lambda/invoke.ts';
 import { scheduledEvent } from './lambda/scheduled-event.ts';
-import { startLocalQueue } from './queue.ts';
 import { openapiRoute } from './openapi-route.ts';
+import { startLocalQueue } from './queue.ts';
 import { localRoutes } from './routes.ts';
 import { startSchedule } from './scheduler.ts';
 import { openLocalSecretStore } from './secrets-manager.ts';
