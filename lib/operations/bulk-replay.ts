@@ -1,7 +1,7 @@
-import { errorName } from '#lib/observability/log.ts';
-import { type AttemptDeps, attemptOperation } from './execute.ts';
-import { leaseFor, topDeadlineFor } from './lease.ts';
-import type { Flow, Operation, OperationStatus } from './operation.ts';
+import { type AttemptCounts, AttemptTally } from './attempt-tally.ts';
+import type { AttemptDeps } from './execute.ts';
+import { leaseFor } from './lease.ts';
+import type { Flow } from './operation.ts';
 
 export interface BulkReplayDeps extends AttemptDeps {
   readonly topDeadlineMs: number;
@@ -20,7 +20,7 @@ export interface BulkReplayRequest {
   readonly limit: number;
 }
 
-export interface BulkReplayReport {
+export interface BulkReplayReport extends AttemptCounts {
   /** Operations taken and attempted, with their ids. */
   readonly replayed: number;
   readonly operation_ids: readonly string[];
@@ -28,12 +28,6 @@ export interface BulkReplayReport {
   readonly skipped: number;
   /** Operations listed but not taken: the invocation ran short of time. Replay again for them. */
   readonly remaining: number;
-  /** The statuses the replayed operations ended in. */
-  readonly outcomes: Partial<Record<OperationStatus, number>>;
-  /** Attempts that failed before their outcome could be written; they stay due for the sweeper. */
-  readonly failed: number;
-  /** Attempts that ended on the TOP credentials (refused, or unreadable). */
-  readonly authErrors: number;
 }
 
 // Time kept back at the end of the invocation, besides one TOP call: no replay is started without it.
@@ -60,10 +54,8 @@ export async function replayOperations(
     'oldest',
   );
   const operationIds: string[] = [];
-  const outcomes: Partial<Record<OperationStatus, number>> = {};
+  const tally = new AttemptTally(deps);
   let skipped = 0;
-  let failed = 0;
-  let authErrors = 0;
   const hasTime = () => remainingMs() > STOP_RESERVE_MS + deps.topDeadlineMs;
   const queue = [...items];
   const worker = async () => {
@@ -86,22 +78,7 @@ export async function replayOperations(
         continue;
       }
       operationIds.push(held.operation_id);
-      let settled: Operation;
-      try {
-        settled = await attemptOperation(deps, held, {
-          deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
-        });
-      } catch (error) {
-        // A passing failure (DynamoDB unreachable): the lease makes it due again, for the sweeper.
-        failed++;
-        deps.log.warn('replay failed; the operation stays due', {
-          operation_id: held.operation_id,
-          error: errorName(error),
-        });
-        continue;
-      }
-      outcomes[settled.status] = (outcomes[settled.status] ?? 0) + 1;
-      if (settled.status !== 'SUCCEEDED' && settled.last_error?.kind === 'auth') authErrors++;
+      await tally.attempt(held, remainingMs);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.concurrency, items.length)) }, worker));
@@ -110,8 +87,6 @@ export async function replayOperations(
     operation_ids: operationIds,
     skipped,
     remaining: queue.length,
-    outcomes,
-    failed,
-    authErrors,
+    ...tally.counts(),
   };
 }

@@ -1,7 +1,6 @@
-import { errorName } from '#lib/observability/log.ts';
-import { type AttemptDeps, attemptOperation } from './execute.ts';
-import { leaseFor, topDeadlineFor } from './lease.ts';
-import type { Operation, OperationStatus } from './operation.ts';
+import { type AttemptCounts, AttemptTally } from './attempt-tally.ts';
+import type { AttemptDeps } from './execute.ts';
+import { leaseFor } from './lease.ts';
 
 export interface SweepDeps extends AttemptDeps {
   readonly topDeadlineMs: number;
@@ -11,17 +10,12 @@ export interface SweepDeps extends AttemptDeps {
   readonly concurrency: number;
 }
 
-export interface SweepReport {
+export interface SweepReport extends AttemptCounts {
   /** The shared rate-limit ban was on: nothing was attempted. */
   readonly banned: boolean;
   readonly attempted: number;
   /** Due operations another invocation took first. */
   readonly skipped: number;
-  /** Attempts that failed before their outcome could be written; they stay due. */
-  readonly failed: number;
-  readonly outcomes: Partial<Record<OperationStatus, number>>;
-  /** Attempts that ended on the TOP credentials (refused, or unreadable). */
-  readonly authErrors: number;
 }
 
 // Time kept back at the end of the invocation: an attempt is not started without it.
@@ -35,13 +29,10 @@ const MAX_PAGES = 20;
  */
 export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => number): Promise<SweepReport> {
   const now = deps.now ?? Date.now;
-  const outcomes: Partial<Record<OperationStatus, number>> = {};
+  const tally = new AttemptTally(deps);
   let attempted = 0;
   let skipped = 0;
-  let failed = 0;
-  let authErrors = 0;
-  if ((await deps.ban.until()) > now())
-    return { banned: true, attempted, skipped, failed, outcomes, authErrors };
+  if ((await deps.ban.until()) > now()) return { banned: true, attempted, skipped, ...tally.counts() };
 
   let rateLimited = false;
   const hasTime = () => remainingMs() > STOP_RESERVE_MS + deps.topDeadlineMs && !rateLimited;
@@ -59,22 +50,8 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
         }
         takenThisPage++;
         attempted++;
-        let settled: Operation;
-        try {
-          settled = await attemptOperation(deps, held, {
-            deadlineMs: topDeadlineFor(deps.topDeadlineMs, remainingMs()),
-          });
-        } catch (error) {
-          // A passing failure (DynamoDB unreachable): the lease makes it due again; the others go on.
-          failed++;
-          deps.log.warn('attempt failed; the operation stays due', {
-            operation_id: held.operation_id,
-            error: errorName(error),
-          });
-          continue;
-        }
-        outcomes[settled.status] = (outcomes[settled.status] ?? 0) + 1;
-        if (settled.status !== 'SUCCEEDED' && settled.last_error?.kind === 'auth') authErrors++;
+        const settled = await tally.attempt(held, remainingMs);
+        if (!settled) continue;
         if (settled.status === 'DEAD') {
           // The id an operator replays, once the cause is fixed (README "Deploy").
           deps.log.warn('operation is DEAD', {
@@ -92,5 +69,5 @@ export async function sweepDueOperations(deps: SweepDeps, remainingMs: () => num
     await Promise.all(Array.from({ length: Math.min(deps.concurrency, due.length) }, worker));
     if (takenThisPage === 0) break;
   }
-  return { banned: false, attempted, skipped, failed, outcomes, authErrors };
+  return { banned: false, attempted, skipped, ...tally.counts() };
 }
