@@ -6,6 +6,7 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import {
   type BundlingOptions,
+  LogLevel,
   NodejsFunction,
   OutputFormat,
   SourceMapMode,
@@ -121,6 +122,8 @@ export const FUNCTION_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
   target: 'node24',
   minify: true,
+  // Only what needs reading: esbuild's size table and "Done" lines bury a synth's real messages.
+  logLevel: LogLevel.WARNING,
   sourceMap: true,
   sourceMapMode: SourceMapMode.DEFAULT,
   // Stack traces map to file and line without shipping the sources themselves.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUNDLE_LOAD_ENVIRONMENT, type FunctionBundle, synthesizeBundles } from '#infra/function-bundles.ts';
 
 // A bundle over this is a dependency pulled in by mistake (today each is about 1.1 MB).
@@ -28,7 +28,18 @@ describe('the function bundles (esbuild through the CDK, no Docker)', () => {
 
   beforeAll(async () => {
     outdir = await mkdtemp(join(tmpdir(), 'top-webhooks-bundles-'));
-    bundles = await synthesizeBundles(outdir);
+    // The CDK prints "Bundling asset …" for each function whatever the log level: expected, not shown.
+    const write = process.stderr.write.bind(process.stderr);
+    const spy = vi
+      .spyOn(process.stderr, 'write')
+      .mockImplementation((chunk, ...rest) =>
+        String(chunk).startsWith('Bundling asset ') ? true : write(chunk, ...(rest as [])),
+      );
+    try {
+      bundles = await synthesizeBundles(outdir);
+    } finally {
+      spy.mockRestore();
+    }
   }, 120_000);
   afterAll(() => rm(outdir, { recursive: true, force: true }));
 
