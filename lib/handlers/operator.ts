@@ -31,7 +31,8 @@ import type { SellerParts } from '#lib/runtime/runtime.ts';
 import { authorizationLink, checkSellerId } from '#lib/sellers/authorize.ts';
 import { AuthorizationNotConfiguredError, SellerNotFoundError } from '#lib/sellers/errors.ts';
 import { LogisticsOrderNotTrackedError, TrackingNotConfiguredError } from '#lib/tracking/errors.ts';
-import type { OrderListQuery, TrackingStore } from '#lib/tracking/store.ts';
+import type { OrderListQuery } from '#lib/tracking/order-lists.ts';
+import type { TrackingStore } from '#lib/tracking/store.ts';
 import { describeError, operationLogFields } from './log-fields.ts';
 import type { HttpHandler } from './webhook.ts';
 
@@ -172,8 +173,8 @@ async function listOrders(tracking: TrackingStore, cursors: CursorSigner, event:
   const after =
     cursor === undefined
       ? undefined
-      : mergedPositionOf(await cursors.decode(scope, cursor), tracking.listShards(query));
-  const page = await tracking.list(query, limit, after);
+      : mergedPositionOf(await cursors.decode(scope, cursor), tracking.lists.listShards(query));
+  const page = await tracking.lists.list(query, limit, after);
   return jsonResponse(200, {
     items: page.items.map(listedOrderView),
     next_cursor: page.next ? await cursors.encode(scope, page.next) : null,
@@ -211,9 +212,9 @@ async function systemStatus(deps: OperatorHandlerDeps) {
   const [banUntil, operations, parkedSellers, parkedOrders, stoppedOrders] = await Promise.all([
     deps.ban.until(),
     Promise.all(OPERATION_STATUSES.map((status) => deps.operations.count(status, COUNT_MAX_PAGES))),
-    tracking.countParkedSellers(COUNT_MAX_PAGES),
-    tracking.countParkedOrders(COUNT_MAX_PAGES),
-    tracking.countStoppedOrders(COUNT_MAX_PAGES),
+    tracking.lists.countParkedSellers(COUNT_MAX_PAGES),
+    tracking.lists.countParkedOrders(COUNT_MAX_PAGES),
+    tracking.lists.countStoppedOrders(COUNT_MAX_PAGES),
   ]);
   const counts = {
     ...Object.fromEntries(OPERATION_STATUSES.map((status, i) => [`operations.${status}`, operations[i]])),

@@ -8,6 +8,7 @@ import { operationsTableDefinition } from '#lib/operations/table.ts';
 import { ORDER_ITEMS, orderPlace } from '#lib/tracking/list-backfill.ts';
 import type { TrackedOrder } from '#lib/tracking/order.ts';
 import { orderToItem } from '#lib/tracking/order-item.ts';
+import type { OrderListQuery } from '#lib/tracking/order-lists.ts';
 import { TrackingStore } from '#lib/tracking/store.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { useTestDynamo } from '#test/helpers/dynamo.ts';
@@ -111,8 +112,8 @@ describe('backfillListIndex', () => {
     const report = await backfillListIndex(local.dynamo.client, name, ORDER_ITEMS, orderPlace);
 
     expect(report).toEqual({ found: 3, placed: 3, moved: 0 });
-    const ids = async (query: Parameters<TrackingStore['list']>[0]) =>
-      (await tracking.list(query, 10)).items.map((item) => item.logistics_order_id);
+    const ids = async (query: OrderListQuery) =>
+      (await tracking.lists.list(query, 10)).items.map((item) => item.logistics_order_id);
     expect(await ids({})).toEqual(['BP-1', 'BP-2', 'BP-3']);
     expect(await ids({ parked: true })).toEqual(['BP-2']);
     expect(await ids({ status: '3' })).toEqual(['BP-1']);
