@@ -216,6 +216,8 @@ export const replayBatchExamples = {
       replayed: 2,
       skipped: 1,
       operation_ids: [STOREFRONT_OPERATION, STOREFRONT_EARLIER_OPERATION],
+      outcomes: { SUCCEEDED: 1, PENDING_RETRY: 1 },
+      remaining: 0,
     },
   },
 } satisfies Record<string, Example>;
@@ -244,6 +246,19 @@ const SNAPSHOT = {
   tracking_url: 'https://tracking.example.com/73644806903020068188',
   logistics_channel_name: 'PEGAKI',
   products: [{ weight: '5', length: '10', width: '10', height: '10', price: '63.13', quantity: 1 }],
+};
+
+// An order the platform answered for, several queries in a row, that it does not know.
+const STOPPED_ERROR = {
+  kind: 'permanent',
+  message: 'the platform has no such logistics order',
+  sub_code: 'ORDER_NOT_FOUND',
+  at: '2026-11-23T10:25:00.412Z',
+};
+const STOPPED = {
+  reason: 'TOP does not know this logistics order: 5 queries in a row answered without it',
+  sub_code: 'ORDER_NOT_FOUND',
+  at: '2026-11-23T10:25:00.412Z',
 };
 
 export const logisticsOrderExamples = {
@@ -297,6 +312,17 @@ export const logisticsOrderExamples = {
       },
     },
   },
+  stopped: {
+    summary: 'Stopped: the platform does not know the order',
+    value: {
+      logistics_order_id: 'BP10000000018004',
+      seller_id: 'shop-1',
+      history: [],
+      last_refreshed_at: null,
+      last_error: STOPPED_ERROR,
+      stopped: STOPPED,
+    },
+  },
 } satisfies Record<string, Example>;
 
 export const logisticsOrderPageExamples = {
@@ -308,6 +334,7 @@ export const logisticsOrderPageExamples = {
           logistics_order_id: 'BP10000000018003',
           seller_id: 'shop-2',
           status: '2',
+          tracked_at: '2026-11-23T08:55:00.000Z',
           last_refreshed_at: '2026-11-23T09:00:00.000Z',
           next_refresh_at: null,
           parked: {
@@ -315,11 +342,33 @@ export const logisticsOrderPageExamples = {
             code: 'IllegalAccessToken',
             at: '2026-11-23T09:05:00.000Z',
           },
+          stopped: null,
           finished_at: null,
           last_error: logisticsOrderExamples.parked.value.last_error,
         },
       ],
-      next_cursor: 'eyJsb2dpc3RpY3Nfb3JkZXJfaWQiOiJCUDEwMDAwMDAwMDE4MDAzIn0',
+      next_cursor:
+        'eyJxIjoiM3FrVXc4c2l4cE5IRDFXVDVOMFlGQSIsInAiOnsiYnAjcGFya2VkIjp7ImF0IjoxNzk1NDIyMTAwMDAwLCJwayI6ImxvI0JQMTAwMDAwMDAwMTgwMDMifX19.q1m0yGkZfC7Xb3O4n0vR8c9ZtE2hQ6wL5aJ1sU8dVgI',
+    },
+  },
+  stopped: {
+    summary: 'Orders whose refreshes stopped, last page',
+    value: {
+      items: [
+        {
+          logistics_order_id: 'BP10000000018004',
+          seller_id: 'shop-1',
+          status: null,
+          tracked_at: '2026-11-23T10:00:00.000Z',
+          last_refreshed_at: null,
+          next_refresh_at: null,
+          parked: null,
+          stopped: STOPPED,
+          finished_at: null,
+          last_error: STOPPED_ERROR,
+        },
+      ],
+      next_cursor: null,
     },
   },
 } satisfies Record<string, Example>;
@@ -358,8 +407,36 @@ export const statusExamples = {
     summary: 'A rate-limit ban lasts; one seller parked',
     value: {
       ban: { until: '2026-11-23T10:00:03.000Z' },
-      operations: { SUCCEEDED: 1204, PENDING_RETRY: 3, DEAD: 1, FAILED: 2, DUPLICATE: 17, STALE: 4 },
+      operations: {
+        IN_PROGRESS: 0,
+        SUCCEEDED: 1204,
+        PENDING_RETRY: 3,
+        DEAD: 1,
+        FAILED: 2,
+        DUPLICATE: 17,
+        STALE: 4,
+      },
       parked: { sellers: 1, orders: 12 },
+      stopped: { orders: 2 },
+      capped: [],
+    },
+  },
+  capped: {
+    summary: 'Too many SUCCEEDED operations to count at once: a lower bound',
+    value: {
+      ban: { until: null },
+      operations: {
+        IN_PROGRESS: 1,
+        SUCCEEDED: 412000,
+        PENDING_RETRY: 0,
+        DEAD: 0,
+        FAILED: 0,
+        DUPLICATE: 310,
+        STALE: 12,
+      },
+      parked: { sellers: 0, orders: 0 },
+      stopped: { orders: 0 },
+      capped: ['operations.SUCCEEDED'],
     },
   },
 } satisfies Record<string, Example>;
@@ -528,9 +605,18 @@ export const problemExamples: Readonly<Record<string, Example>> = {
   },
   InvalidQueryProblem: {
     summary: 'A bad parameter',
-    value: problem('invalid-query', 'Invalid query', 400, 'limit must be a whole number from 1 to 100', {
+    value: problem('invalid-query', 'Invalid query', 400, 'invalid query parameter: limit', {
       errors: [{ path: 'limit', message: 'must be a whole number from 1 to 100' }],
     }),
+  },
+  InvalidCursorProblem: {
+    summary: 'A cursor of other filters',
+    value: problem(
+      'invalid-cursor',
+      'Invalid cursor',
+      400,
+      'the cursor belongs to a query with other filters; start again without a cursor',
+    ),
   },
   NotFoundProblem: {
     summary: 'No such route',

@@ -34,5 +34,11 @@ export const MAX_PAGE_SIZE = 100;
 /** How many items a page holds at most. */
 export const PageLimit = z.int().min(1).meta({ description: 'the most items on the page (default 50)' });
 
+/** A list's `cursor` parameter: `cursor` in `lib/http/operator-queries.ts`. */
+export const PageCursor = z.string().min(1).max(2_048).meta({
+  description:
+    'the `next_cursor` of the previous page, with the same filters; a cursor that is modified, of other filters, or from before a key rotation is refused (400 `invalid-cursor`): start again without one',
+});
+
 /** A time a filter takes: ISO 8601 with its zone. */
 export const QueryTime = z.iso.datetime({ offset: true });

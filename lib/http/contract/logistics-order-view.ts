@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { LOGISTICS_ORDER_STATUSES } from '#lib/top/apis/query-logistics-order.ts';
 import { REFRESH_ERROR_KINDS } from '#lib/tracking/order.ts';
+import { NO_STATUS } from '#lib/tracking/table.ts';
 import { PlatformCode, Timestamp } from './fields.ts';
 import { named } from './registry.ts';
 
@@ -13,10 +14,10 @@ export const LogisticsOrderStatus = z
   .string()
   .meta({ description: `the platform's status: ${STATUS_NAMES}; 6 and 7 end the refresh` });
 
-/** The status codes a filter takes. */
+/** The status codes a filter takes: `LISTED_STATUSES` in `lib/tracking/table.ts`. */
 export const LogisticsOrderStatusCode = z
-  .enum(Object.keys(LOGISTICS_ORDER_STATUSES) as [keyof typeof LOGISTICS_ORDER_STATUSES])
-  .meta({ description: STATUS_NAMES });
+  .enum([...(Object.keys(LOGISTICS_ORDER_STATUSES) as (keyof typeof LOGISTICS_ORDER_STATUSES)[]), NO_STATUS])
+  .meta({ description: `${STATUS_NAMES}; \`${NO_STATUS}\`: not read from the platform yet` });
 
 export const RefreshError = named(
   'RefreshError',
@@ -52,6 +53,22 @@ const Parked = named(
     }),
 );
 
+/** Refreshes stopped for good: `Stopped` in `lib/tracking/order.ts`. */
+export const Stopped = named(
+  'Stopped',
+  z
+    .object({
+      reason: z.string(),
+      code: PlatformCode.optional(),
+      sub_code: z.string().optional(),
+      at: Timestamp,
+    })
+    .meta({
+      description:
+        'refreshes stopped for good: the platform answered, several queries in a row, that it does not know the order. Untrack it (`DELETE`), or track it again once it exists',
+    }),
+);
+
 /** `GET /logistics-orders/{id}` and the tracking webhook's answer: `logisticsOrderView` in `lib/http`. */
 export const LogisticsOrderView = named(
   'LogisticsOrderView',
@@ -69,8 +86,11 @@ export const LogisticsOrderView = named(
         .meta({ description: 'each status change, when the refresh saw it' }),
       last_refreshed_at: Timestamp.nullable(),
       last_error: RefreshError.nullable(),
-      next_refresh_at: Timestamp.optional().meta({ description: 'absent once finished or parked' }),
+      next_refresh_at: Timestamp.optional().meta({
+        description: 'absent once finished, parked or stopped',
+      }),
       parked: Parked.optional(),
+      stopped: Stopped.optional(),
       finished_at: Timestamp.optional().meta({ description: 'when it reached 6 DELIVERED or 7 CANCELLED' }),
     })
     .meta({ description: 'A tracked logistics order' }),

@@ -28,6 +28,7 @@ import {
   GatewayMessage,
   IdempotencyKeyReusedProblem,
   InternalErrorProblem,
+  InvalidCursorProblem,
   InvalidPayloadProblem,
   InvalidQueryProblem,
   InvalidSellerIdProblem,
@@ -390,12 +391,15 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'operator',
     summary: 'List the operations of one status',
     description:
-      'A page of the operations of `status` that match every other filter given; `next_cursor` leads to the next page.',
+      'A page of the operations of `status` that match every other filter given, newest first; `next_cursor` leads to the next page (pass it with the same filters).',
     auth: 'operator',
     query: OperationListQuery,
     answers: operatorAnswers({
       200: { description: 'A page of operations', content: [json(OperationPage, operationPageExamples)] },
-      400: problems('A query parameter is unknown or out of range', [InvalidQueryProblem]),
+      400: problems('A query parameter is unknown or out of range (each named), or the cursor is refused', [
+        InvalidQueryProblem,
+        InvalidCursorProblem,
+      ]),
     }),
   },
   {
@@ -405,7 +409,7 @@ export const ROUTES: readonly RouteSpec[] = [
     tag: 'operator',
     summary: 'Replay the DEAD or FAILED operations that match',
     description:
-      'Each operation that matches gets a fresh retry budget and is attempted at once, as `POST /operations/{id}/replay` does for one. At most `limit` (100) per call.',
+      'Each operation that matches gets a fresh retry budget and is attempted at once, oldest first, as `POST /operations/{id}/replay` does for one. At most `limit` (100) per call. Safe to repeat; an operation another replay took first is counted `skipped`, and those the invocation had no time left for are counted `remaining`: call again for them.',
     auth: 'operator',
     body: {
       schema: ReplayBatchRequest,
@@ -452,7 +456,8 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'listLogisticsOrders',
     tag: 'operator',
     summary: 'List tracked logistics orders',
-    description: 'A page of tracked orders that match every filter given, without their snapshots.',
+    description:
+      'A page of tracked orders that match every filter given, newest first, without their snapshots and histories; `next_cursor` leads to the next page (pass it with the same filters). `parked=true` with `stopped=true` is refused (400 `invalid-query`).',
     auth: 'operator',
     query: LogisticsOrderListQuery,
     answers: operatorAnswers({
@@ -460,7 +465,10 @@ export const ROUTES: readonly RouteSpec[] = [
         description: 'A page of tracked orders',
         content: [json(LogisticsOrderPage, logisticsOrderPageExamples)],
       },
-      400: problems('A query parameter is unknown or out of range', [InvalidQueryProblem]),
+      400: problems(
+        'A query parameter is unknown or out of range, or `parked` and `stopped` both true (each named); or the cursor is refused',
+        [InvalidQueryProblem, InvalidCursorProblem],
+      ),
     }),
   },
   {
@@ -469,7 +477,8 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'getLogisticsOrder',
     tag: 'operator',
     summary: 'A tracked logistics order: its snapshot, status history, last refresh and error',
-    description: 'The snapshot holds personal data (names, addresses, tax ids): it is never logged.',
+    description:
+      'The snapshot holds personal data (names, addresses, tax ids): it is never logged. `parked` or `stopped` say why refreshes wait, or ended.',
     auth: 'operator',
     pathParameters: LogisticsOrderPath,
     answers: operatorAnswers({
@@ -483,11 +492,12 @@ export const ROUTES: readonly RouteSpec[] = [
     operationId: 'untrackLogisticsOrder',
     tag: 'operator',
     summary: 'Stop tracking a logistics order',
-    description: 'The order and its snapshot are deleted; no more refreshes.',
+    description:
+      'The order and its snapshot are deleted; no more refreshes. For an order whose refreshes stopped (the platform does not know it), among others.',
     auth: 'operator',
     pathParameters: LogisticsOrderPath,
     answers: operatorAnswers({
-      204: { description: 'No longer tracked' },
+      204: { description: 'No longer tracked; no body' },
       404: problems('Not tracked', [LogisticsOrderNotTrackedProblem]),
     }),
   },
@@ -538,8 +548,10 @@ export const ROUTES: readonly RouteSpec[] = [
     path: '/status',
     operationId: 'getStatus',
     tag: 'operator',
-    summary: 'The system at a glance: the shared ban, operations by status, parked sellers and orders',
-    description: 'Counts only; no ids, no personal data.',
+    summary:
+      'The system at a glance: the shared ban, operations by status, parked sellers and orders, stopped orders',
+    description:
+      'Counts only; no ids, no personal data. A count that reads too many entries stops and is a lower bound: `capped` names it.',
     auth: 'operator',
     answers: operatorAnswers({
       200: { description: 'The status', content: [json(SystemStatus, statusExamples)] },

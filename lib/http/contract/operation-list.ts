@@ -1,5 +1,13 @@
 import * as z from 'zod';
-import { FlowName, MAX_PAGE_SIZE, NextCursor, OperationStatusName, PageLimit, QueryTime } from './fields.ts';
+import {
+  FlowName,
+  MAX_PAGE_SIZE,
+  NextCursor,
+  OperationStatusName,
+  PageCursor,
+  PageLimit,
+  QueryTime,
+} from './fields.ts';
 import { OperationError, OperationView } from './operation-view.ts';
 import { named } from './registry.ts';
 
@@ -10,7 +18,7 @@ export const OperationListQuery = z.object({
   since: QueryTime.optional().meta({ description: 'only operations created at or after this time' }),
   until: QueryTime.optional().meta({ description: 'only operations created before this time' }),
   limit: PageLimit.max(MAX_PAGE_SIZE).optional(),
-  cursor: z.string().min(1).optional().meta({ description: 'the `next_cursor` of the previous page' }),
+  cursor: PageCursor.optional(),
 });
 
 /** One operation in a list: the view's summary fields; `last_error` is null when there is none. */

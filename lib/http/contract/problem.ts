@@ -2,7 +2,9 @@ import * as z from 'zod';
 import { UnknownSellerError } from '#lib/credentials/errors.ts';
 import { PROBLEMS, type ProblemKind } from '#lib/errors/problem-error.ts';
 import {
+  InvalidCursorError,
   InvalidPayloadError,
+  InvalidQueryError,
   MalformedJsonError,
   PayloadTooLargeError,
   UnsignedIdempotencyKeyError,
@@ -16,6 +18,7 @@ import {
   OperationNotReplayableError,
 } from '#lib/operations/errors.ts';
 import { InvalidSellerIdError, SellerNotFoundError } from '#lib/sellers/errors.ts';
+import { LogisticsOrderNotTrackedError } from '#lib/tracking/errors.ts';
 import { WebhookVerificationError } from '#lib/webhooks/errors.ts';
 import { OperationId, OperationStatusName, PlatformCode } from './fields.ts';
 import { named } from './registry.ts';
@@ -148,15 +151,21 @@ export const SellerNotFoundProblem = problemOf(
 );
 export const LogisticsOrderNotTrackedProblem = problemOf(
   'LogisticsOrderNotTrackedProblem',
-  { slug: 'logistics-order-not-tracked', title: 'Not tracked', status: 404 },
+  new LogisticsOrderNotTrackedError(),
   'No logistics order is tracked under this id (also for an id longer than any tracked one can be)',
   {},
 );
 export const InvalidQueryProblem = problemOf(
   'InvalidQueryProblem',
-  { slug: 'invalid-query', title: 'Invalid query', status: 400 },
-  'A query parameter is unknown or out of range: each one is named',
+  new InvalidQueryError([]),
+  'A query parameter is unknown, missing, out of range, or at odds with another: each one is named (`path` is the parameter)',
   { errors: z.array(FieldIssue).min(1) },
+);
+export const InvalidCursorProblem = problemOf(
+  'InvalidCursorProblem',
+  new InvalidCursorError('malformed'),
+  'The `cursor` is not one this deployment handed out for this query: malformed, modified, of other filters, or from before a key rotation. Start again without a cursor',
+  {},
 );
 
 /** `lib/http/operation-response.ts`: the platform refused the call for good (the operation is FAILED). */

@@ -3,16 +3,23 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { errorResponse } from '#lib/http/error-response.ts';
-import { logisticsOrderView } from '#lib/http/logistics-order-view.ts';
+import { listedOrderView, logisticsOrderView } from '#lib/http/logistics-order-view.ts';
 import { sellerView } from '#lib/http/seller-view.ts';
 import { OperationInFlightError, OperationTooLargeError } from '#lib/operations/errors.ts';
 import type { TrackedOrder } from '#lib/tracking/order.ts';
 import { expectDocumented, type ReadAnswer } from '#test/helpers/documented.ts';
+import {
+  type OperatorAnswer,
+  type OperatorHarness,
+  operationRecord,
+  operatorHarness,
+} from '#test/helpers/operator-harness.ts';
 import { sellerAuthorization, T0 } from '#test/helpers/sellers.ts';
 import { type SellersHarness, sellersHarness } from '#test/helpers/sellers-harness.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { TRACKING_ROUTE, type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
 import {
+  fulfillment,
   type HttpResult,
   STOREFRONT_ROUTE,
   type WebhookHarness,
@@ -30,11 +37,13 @@ const read = (result: APIGatewayProxyStructuredResultV2): ReadAnswer => ({
   headers: result.headers ?? {},
   body: result.body ? JSON.parse(result.body) : '',
 });
-const answer = (result: HttpResult): ReadAnswer => ({
+const answer = (result: HttpResult | OperatorAnswer): ReadAnswer => ({
   status: result.status,
   headers: result.headers,
   body: result.raw === '' ? '' : result.body,
 });
+const PROBLEM = 'urn:top-webhooks:problem:';
+const MINUTE = 60_000;
 
 describe('what the webhooks and the operator API answer is what the document says', () => {
   let stack: WebhookHarness;
@@ -217,13 +226,28 @@ describe('what the tracking webhook and GET /logistics-orders/{id} answer is wha
       last_error: { kind: 'auth', message: 'Invalid token', code: 'IllegalAccessToken', at },
       parked: { reason: 'TOP refused the seller session', code: 27, session_fingerprint: 'abc', at },
     };
-    for (const view of [order, parked].map(logisticsOrderView)) {
+    const stopped: TrackedOrder = {
+      ...order,
+      status: undefined,
+      history: [],
+      last_refreshed_at: undefined,
+      finished_at: undefined,
+      last_error: { kind: 'permanent', message: 'no such order', sub_code: 'ORDER_NOT_FOUND', at },
+      stopped: { reason: 'TOP does not know this logistics order', code: 15, sub_code: 'NF', at },
+    };
+    const orders = [order, parked, stopped];
+    for (const view of orders.map(logisticsOrderView)) {
       expectDocumented('GET /logistics-orders/{id}', {
         status: 200,
         headers: { 'content-type': 'application/json' },
         body: JSON.parse(JSON.stringify(view)),
       });
     }
+    expectDocumented('GET /logistics-orders', {
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.parse(JSON.stringify({ items: orders.map(listedOrderView), next_cursor: null })),
+    });
   });
 });
 
@@ -256,5 +280,126 @@ describe("what sellers' authorization answers is what the document says", () => 
         body: JSON.parse(JSON.stringify(view)),
       });
     }
+  });
+});
+
+describe('what the operator lists, the bulk replay, the status and the untracking answer is what the document says', () => {
+  let stack: OperatorHarness;
+  beforeAll(async () => {
+    stack = await operatorHarness(parts, { env: { RETRY_MAX_ATTEMPTS: '1' } });
+  });
+  afterAll(() => stack.close());
+
+  it('GET /operations: a page with an item and a next cursor; a refused cursor; a bad parameter', async () => {
+    for (const key of ['doc-list-1', 'doc-list-2']) {
+      await stack.seedOperation(operationRecord(key, 'DEAD', stack.clock.now - 60 * MINUTE));
+    }
+    const page = await stack.call('GET /operations', { query: { status: 'DEAD', limit: '1' } });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.next_cursor).toEqual(expect.any(String));
+    expectDocumented('GET /operations', answer(page));
+
+    const cursor = String(page.body.next_cursor);
+    const otherQuery = await stack.call('GET /operations', { query: { status: 'FAILED', cursor } });
+    const forged = await stack.call('GET /operations', { query: { status: 'DEAD', cursor: 'abc.def' } });
+    for (const refused of [otherQuery, forged]) {
+      expect(refused.status).toBe(400);
+      expect(refused.body.type).toBe(`${PROBLEM}invalid-cursor`);
+      expectDocumented('GET /operations', answer(refused));
+    }
+    const invalid = await stack.call('GET /operations', { query: { status: 'DEAD', limit: '0', x: '1' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.errors).toHaveLength(2);
+    expectDocumented('GET /operations', answer(invalid));
+  });
+
+  it('POST /operations/replay: what was replayed, how it ended, what remains; a broken rule', async () => {
+    parts.sim.faults.set([{ type: 'isp', count: 2 }]);
+    for (const outRef of ['880001', '880002']) {
+      const dead = await stack.deliverStorefront({
+        seller_id: 'shop-1',
+        fulfillment: fulfillment({ out_ref: outRef }),
+      });
+      expect(dead.body.status).toBe('DEAD');
+    }
+    parts.sim.faults.set([]);
+
+    const replayed = await stack.call('POST /operations/replay', {
+      body: { status: 'DEAD', flow: 'storefront-fulfill' },
+    });
+    expect(replayed.status).toBe(200);
+    expect(replayed.body).toMatchObject({ replayed: 2, outcomes: { SUCCEEDED: 2 }, remaining: 0 });
+    expectDocumented('POST /operations/replay', answer(replayed));
+    const none = await stack.call('POST /operations/replay', {
+      body: { status: 'DEAD', flow: 'storefront-fulfill' },
+    });
+    expect(none.body).toMatchObject({ replayed: 0, outcomes: {} });
+    expectDocumented('POST /operations/replay', answer(none));
+
+    const refused = await stack.call('POST /operations/replay', { body: { status: 'PENDING_RETRY' } });
+    expect(refused.status).toBe(400);
+    expectDocumented('POST /operations/replay', answer(refused));
+  });
+
+  it('GET /logistics-orders, GET /logistics-orders/{id}, GET /status and DELETE /logistics-orders/{id}: refreshed, stopped, untracked', async () => {
+    for (const id of ['BP10000000018002', 'NOTFOUND-DOC']) {
+      expect((await stack.track({ seller_id: 'shop-1', logistics_order_id: id })).status).toBe(201);
+      stack.clock.now += 1_000;
+    }
+    // Enough rounds for the platform's "no such order" to stop the unknown one's refreshes.
+    for (let round = 0; round < 6; round++) {
+      await stack.round();
+      stack.clock.now += 30 * MINUTE;
+    }
+
+    const page = await stack.call('GET /logistics-orders', { query: { limit: '1' } });
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(1);
+    expect(page.body.next_cursor).toEqual(expect.any(String));
+    expectDocumented('GET /logistics-orders', answer(page));
+    const rest = await stack.call('GET /logistics-orders', {
+      query: { cursor: String(page.body.next_cursor) },
+    });
+    expect(rest.status).toBe(200);
+    expectDocumented('GET /logistics-orders', answer(rest));
+    const stopped = await stack.call('GET /logistics-orders', { query: { stopped: 'true' } });
+    expect(stopped.body.items).toEqual([
+      expect.objectContaining({ logistics_order_id: 'NOTFOUND-DOC', stopped: expect.any(Object) }),
+    ]);
+    expectDocumented('GET /logistics-orders', answer(stopped));
+    const refreshed = await stack.call('GET /logistics-orders', { query: { status: '3', stopped: 'false' } });
+    expectDocumented('GET /logistics-orders', answer(refreshed));
+
+    const view = await stack.call('GET /logistics-orders/{id}', { pathParameters: { id: 'NOTFOUND-DOC' } });
+    expect(view.body.stopped).toEqual(expect.objectContaining({ reason: expect.any(String) }));
+    expectDocumented('GET /logistics-orders/{id}', answer(view));
+
+    const status = await stack.call('GET /status');
+    expect(status.status).toBe(200);
+    expect(status.body).toMatchObject({ stopped: { orders: 1 }, capped: [] });
+    expectDocumented('GET /status', answer(status));
+
+    const otherFilters = await stack.call('GET /logistics-orders', {
+      query: { parked: 'true', cursor: String(page.body.next_cursor) },
+    });
+    const both = await stack.call('GET /logistics-orders', { query: { parked: 'true', stopped: 'true' } });
+    expect([otherFilters.body.type, both.body.type]).toEqual([
+      `${PROBLEM}invalid-cursor`,
+      `${PROBLEM}invalid-query`,
+    ]);
+    expectDocumented('GET /logistics-orders', answer(otherFilters));
+    expectDocumented('GET /logistics-orders', answer(both));
+
+    const untracked = await stack.call('DELETE /logistics-orders/{id}', {
+      pathParameters: { id: 'NOTFOUND-DOC' },
+    });
+    expect(untracked.status).toBe(204);
+    expectDocumented('DELETE /logistics-orders/{id}', answer(untracked));
+    const again = await stack.call('DELETE /logistics-orders/{id}', {
+      pathParameters: { id: 'NOTFOUND-DOC' },
+    });
+    expect(again.status).toBe(404);
+    expectDocumented('DELETE /logistics-orders/{id}', answer(again));
   });
 });
