@@ -19,3 +19,11 @@ export function named<T extends z.ZodType>(id: string, schema: T): T {
   contractSchemas.add(schema, { id });
   return schema;
 }
+
+/** The name the contract gives a schema; a body or an answer the document shows must have one. */
+export function nameOf(schema: z.ZodType): string {
+  const id = contractSchemas.get(schema)?.id;
+  if (id === undefined)
+    throw new Error('a schema the document shows must be named in the contract (named())');
+  return id;
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { problemExamples, statusExamples } from '#lib/http/contract/examples.ts';
+import { statusExamples } from '#lib/http/contract/operator-examples.ts';
+import { problemExamples } from '#lib/http/contract/problem-examples.ts';
 import { expectDocumented } from '#test/helpers/documented.ts';
 
 const json = { 'content-type': 'application/json' };
