@@ -57,6 +57,11 @@ export async function runOps(argv: readonly string[], io: OpsIo): Promise<number
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // Piped into `head` and the like: once the reader has gone, the rest is not wanted.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+    throw error;
+  });
   runOps(process.argv.slice(2), { env: process.env, out: console.log, err: console.error }).then(
     (code) => {
       process.exitCode = code;
