@@ -1,4 +1,5 @@
 import type { QueryCommandInput, QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { countQuery } from '#lib/dynamo/count.ts';
 import { LIST_INDEX } from './table.ts';
 
 /** Where a page of a `list` partition stopped: the sort key and the item key of its last entry. */
@@ -170,25 +171,13 @@ export async function readMergedPage<T>(
  * reads up to 1 MB of entries); `complete` is false when it stopped after `maxPages`, the count then
  * being a lower bound.
  */
-export async function countListEntries(
+export function countListEntries(
   send: SendQuery,
   table: string,
   range: ListRange,
   maxPages: number,
 ): Promise<{ readonly count: number; readonly complete: boolean }> {
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  for (let page = 0; page < maxPages; page++) {
-    const { Count = 0, LastEvaluatedKey } = await send({
-      ...rangeQuery(table, range, 'oldest'),
-      Select: 'COUNT',
-      ...(start && { ExclusiveStartKey: start }),
-    });
-    count += Count;
-    if (!LastEvaluatedKey) return { count, complete: true };
-    start = LastEvaluatedKey;
-  }
-  return { count, complete: false };
+  return countQuery(send, rangeQuery(table, range, 'oldest'), maxPages);
 }
 
 interface Stream {

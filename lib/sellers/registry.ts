@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { storeCalls } from '#lib/dynamo/calls.ts';
+import { countQuery } from '#lib/dynamo/count.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
 import { errorName, type Log } from '#lib/observability/log.ts';
@@ -212,24 +213,15 @@ export class SellerRegistry extends TableStore {
   }
 
   async #count(shard: string): Promise<number> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await dynamo.call('count sellers', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'due_shard = :shard',
-            ExpressionAttributeValues: { ':shard': shard },
-            Select: 'COUNT',
-            ExclusiveStartKey: start,
-          }),
-        ),
-      );
-      count += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
+    const { count } = await countQuery(
+      (input) => dynamo.call('count sellers', () => this.doc.send(new QueryCommand(input))),
+      {
+        TableName: this.table,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'due_shard = :shard',
+        ExpressionAttributeValues: { ':shard': shard },
+      },
+    );
     return count;
   }
 }

@@ -1,5 +1,6 @@
 import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { storeCalls } from '#lib/dynamo/calls.ts';
+import { countQuery } from '#lib/dynamo/count.ts';
 import { StoreUnavailableError } from '#lib/dynamo/errors.ts';
 import { TableStore } from '#lib/dynamo/table-store.ts';
 import {
@@ -73,29 +74,17 @@ export class TrackedOrderLists extends TableStore {
   }
 
   /** How many sellers have parked orders (their partition of the `due` index), and whether all were counted. */
-  async countParkedSellers(
-    maxPages: number,
-  ): Promise<{ readonly count: number; readonly complete: boolean }> {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    for (let page = 0; page < maxPages; page++) {
-      const { Count = 0, LastEvaluatedKey } = await dynamo.call('count parked sellers', () =>
-        this.doc.send(
-          new QueryCommand({
-            TableName: this.table,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'due_shard = :shard',
-            ExpressionAttributeValues: { ':shard': PARKED_SELLERS_SHARD },
-            Select: 'COUNT',
-            ...(start && { ExclusiveStartKey: start }),
-          }),
-        ),
-      );
-      count += Count;
-      if (!LastEvaluatedKey) return { count, complete: true };
-      start = LastEvaluatedKey;
-    }
-    return { count, complete: false };
+  countParkedSellers(maxPages: number): Promise<{ readonly count: number; readonly complete: boolean }> {
+    return countQuery(
+      (input) => dynamo.call('count parked sellers', () => this.doc.send(new QueryCommand(input))),
+      {
+        TableName: this.table,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'due_shard = :shard',
+        ExpressionAttributeValues: { ':shard': PARKED_SELLERS_SHARD },
+      },
+      maxPages,
+    );
   }
 
   #ranges(query: OrderListQuery): ListRange[] {
