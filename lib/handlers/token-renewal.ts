@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
+import { topDeadlineFor } from '#lib/operations/lease.ts';
 import type { SellerRegistry } from '#lib/sellers/registry.ts';
 import { type RenewalDeps, type RenewalReport, renewDueSellers } from '#lib/sellers/renew.ts';
 import { describeError } from './log-fields.ts';
@@ -24,6 +25,8 @@ export interface TokenRenewalResult {
   readonly sellersReauthorize: number;
 }
 
+// A refresh's new tokens must still be written once it answers: losing them costs an authorization.
+const SECRET_WRITE_RESERVE_MS = 3_000;
 // Held past the invocation's end: no one takes a seller over while this run may still write it.
 const LEASE_MARGIN_MS = 30_000;
 
@@ -40,9 +43,10 @@ export function tokenRenewalHandler(deps: TokenRenewalHandlerDeps) {
       const report = await renewDueSellers(
         { ...deps, log: logger },
         {
-          deadlineMs: Math.min(
+          // The shared rule, with room kept besides for the secret's write after a refresh.
+          deadlineMs: topDeadlineFor(
             deps.topDeadlineMs,
-            Math.max(1_000, context.getRemainingTimeInMillis() - 5_000),
+            context.getRemainingTimeInMillis() - SECRET_WRITE_RESERVE_MS,
           ),
           leaseMs: context.getRemainingTimeInMillis() + LEASE_MARGIN_MS,
           limit: deps.batchSize,
