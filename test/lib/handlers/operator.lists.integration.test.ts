@@ -165,7 +165,9 @@ describe('GET /operations', () => {
       const position = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { p: { at: number } };
       position.p.at -= 1_000;
       const edited = `${Buffer.from(JSON.stringify(position)).toString('base64url')}.${mac}`;
-      const flipped = `${payload}.${mac.slice(0, -2)}${mac.endsWith('A') ? 'B' : 'A'}${mac.slice(-1)}`;
+      // The last character but one: every bit of it is signature (the last one's low bits are padding).
+      const swapped = mac.at(-2) === 'A' ? 'B' : 'A';
+      const flipped = `${payload}.${mac.slice(0, -2)}${swapped}${mac.slice(-1)}`;
 
       for (const bad of [edited, flipped]) {
         const refused = await stack.call('GET /operations', { query: { status: 'DEAD', cursor: bad } });
