@@ -1,8 +1,8 @@
-import type { Dispatcher } from 'undici';
 import { exchange, type PreparedCall } from './exchange.ts';
 import type { TopParams } from './params.ts';
 import { isProtocol, type Platform, type Protocol, platformOf } from './platform.ts';
 import { readIopResponse, readIopRestResponse, readTopResponse } from './response.ts';
+import type { HttpDispatcher } from './runtime-undici.ts';
 import { isSignMethod, type SignMethod } from './sign.ts';
 import {
   businessFields,
@@ -34,8 +34,11 @@ export interface TopClientConfig {
   /** Ask for `simplify=true` bodies (no envelope, no list item wrappers). */
   readonly simplify?: boolean;
   readonly partnerId?: string;
-  /** Injected HTTP dispatcher; default: the container's keep-alive pool for the gateway origin. */
-  readonly dispatcher?: Dispatcher;
+  /**
+   * Injected undici dispatcher (an Agent or Pool); default: the container's keep-alive pool for the
+   * gateway origin.
+   */
+  readonly dispatcher?: HttpDispatcher;
   /** Clock for timestamps and deadlines; tests hand in their own. */
   readonly now?: () => number;
 }

@@ -1,4 +1,5 @@
-import { type Dispatcher, Pool } from 'undici';
+import { dispatchPost } from './dispatch-post.ts';
+import { type HttpDispatcher, runtimeAgentClass } from './runtime-undici.ts';
 
 // How long undici keeps an idle connection when the server announces nothing.
 const KEEP_ALIVE_MS = 30_000;
@@ -26,8 +27,8 @@ export interface FormPoster {
 }
 
 /**
- * A keep-alive pool for one gateway origin, kept for the life of the container so warm invocations
- * reuse the TLS connection.
+ * A keep-alive pool for one gateway origin on the runtime's own undici (see `runtime-undici.ts`),
+ * kept for the life of the container so warm invocations reuse the TLS connection.
  *
  * A Lambda container is frozen between invocations: no timer runs and no socket event is read, so
  * after minutes frozen the pool still holds connections the gateway has since closed, and a request
@@ -38,7 +39,7 @@ export interface FormPoster {
  */
 export class GatewayPool implements FormPoster {
   readonly origin: string;
-  #pool: Pool | undefined;
+  #pool: HttpDispatcher | undefined;
   #inFlight = 0;
   #idleSince = 0;
   #idleLimitMs = KEEP_ALIVE_MS;
@@ -51,9 +52,9 @@ export class GatewayPool implements FormPoster {
     const pool = this.#current(clock());
     this.#inFlight += 1;
     try {
-      const result = await postOn(pool, url, form, signal);
-      this.#learnIdleLimit(result.headers['keep-alive']);
-      return { status: result.status, body: result.body };
+      const answer = await postOn(pool, url, form, signal);
+      this.#learnIdleLimit(answer.keepAlive);
+      return { status: answer.status, body: answer.body };
     } finally {
       this.#inFlight -= 1;
       if (this.#inFlight === 0) this.#idleSince = clock();
@@ -67,13 +68,15 @@ export class GatewayPool implements FormPoster {
     await pool?.close();
   }
 
-  #current(now: number): Pool {
+  #current(now: number): HttpDispatcher {
     if (this.#pool && this.#inFlight === 0 && now - this.#idleSince > this.#idleLimitMs) {
       // Idle connections only: nothing is in flight on this pool.
       void this.#pool.destroy().catch(() => {});
       this.#pool = undefined;
     }
-    this.#pool ??= new Pool(this.origin, {
+    // An Agent keeps one pool per origin; this one only ever sees `origin`.
+    const Agent = runtimeAgentClass();
+    this.#pool ??= new Agent({
       connections: 32,
       keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
@@ -87,9 +90,8 @@ export class GatewayPool implements FormPoster {
   }
 
   // `Keep-Alive: timeout=5` → connections live 4 s idle, as undici itself reckons it.
-  #learnIdleLimit(header: string | string[] | undefined): void {
-    const value = Array.isArray(header) ? header[0] : header;
-    const match = value ? /timeout=(\d+)/i.exec(value) : null;
+  #learnIdleLimit(header: string | undefined): void {
+    const match = header ? /timeout=(\d+)/i.exec(header) : null;
     if (!match?.[1]) return;
     const announced = Math.min(Number(match[1]) * 1000, KEEP_ALIVE_MAX_MS);
     this.#idleLimitMs = Math.max(0, announced - KEEP_ALIVE_MARGIN_MS);
@@ -116,7 +118,7 @@ export async function closeGatewayPools(): Promise<void> {
 }
 
 /** Posts through a dispatcher a test hands in, as is (no pool of ours around it). */
-export function dispatcherPoster(dispatcher: Dispatcher): FormPoster {
+export function dispatcherPoster(dispatcher: HttpDispatcher): FormPoster {
   return {
     post: async ({ url, form, signal }) => {
       const { status, body } = await postOn(dispatcher, url, form, signal);
@@ -125,26 +127,10 @@ export function dispatcherPoster(dispatcher: Dispatcher): FormPoster {
   };
 }
 
-async function postOn(
-  dispatcher: Dispatcher,
-  url: URL,
-  form: string,
-  signal: AbortSignal,
-): Promise<FormPostResult & { readonly headers: Record<string, string | string[] | undefined> }> {
-  const response = await dispatcher.request({
-    origin: url.origin,
-    path: `${url.pathname}${url.search}`,
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
-      accept: 'application/json',
-    },
-    body: form,
-    signal,
-  });
-  const body = await response.body.text();
+async function postOn(dispatcher: HttpDispatcher, url: URL, form: string, signal: AbortSignal) {
+  const answer = await dispatchPost(dispatcher, url, form, signal);
   // The pool marks a connection free again in a microtask queued after the body ends; one turn of
   // the event loop lets that land, so a call made right after this one reuses the connection.
   await new Promise((resolve) => setImmediate(resolve));
-  return { status: response.statusCode, headers: response.headers, body };
+  return answer;
 }
