@@ -50,6 +50,10 @@ export interface SimStats {
   /** API calls among them (the control routes and /oauth/authorize aside). */
   readonly calls: number;
   readonly callsByProtocol: Readonly<Record<Protocol, number>>;
+  /** Calls the gateway ran and put in the ledger (a cleared ledger does not reset it). */
+  readonly executed: number;
+  /** Calls answered with the rate-limit error (TOP's code 7, IOP's ApiCallLimit): bans met. */
+  readonly rateLimited: number;
   /** Requests reset unprocessed because their connection had been idle past `idleDropMs`. */
   readonly droppedIdle: number;
 }
@@ -66,6 +70,8 @@ export interface TopSimulator {
   readonly state: SimState;
   readonly tokens: TokenRegistry;
   stats(): SimStats;
+  /** Resolves once no API call is in progress: a call its client gave up on still runs to its end. */
+  settled(): Promise<void>;
   clearLedger(): void;
   close(): Promise<void>;
 }
@@ -92,12 +98,23 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
   faults.set(FaultList.parse(options.faults ?? []));
   const state = new SimState(options.statusStepMs ?? 60_000);
   let ledger: LedgerEntry[] = [];
-  const counts = { connections: 0, requests: 0, calls: 0, top: 0, iop: 0, droppedIdle: 0 };
+  const counts = {
+    connections: 0,
+    requests: 0,
+    calls: 0,
+    top: 0,
+    iop: 0,
+    executed: 0,
+    rateLimited: 0,
+    droppedIdle: 0,
+  };
   const stats = (): SimStats => ({
     connections: counts.connections,
     requests: counts.requests,
     calls: counts.calls,
     callsByProtocol: { top: counts.top, iop: counts.iop },
+    executed: counts.executed,
+    rateLimited: counts.rateLimited,
     droppedIdle: counts.droppedIdle,
   });
   const sockets = new Set<Socket>();
@@ -113,7 +130,13 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
     state,
     now,
     log,
-    record: (entry) => ledger.push(entry),
+    record: (entry) => {
+      counts.executed += 1;
+      ledger.push(entry);
+    },
+    rateLimited: () => {
+      counts.rateLimited += 1;
+    },
   };
   const control = {
     ledger: () => ledger,
@@ -123,8 +146,21 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
     stats,
   };
 
+  // API calls in progress, and who waits for there to be none.
+  let inProgress = 0;
+  let waiting: (() => void)[] = [];
+  const settled = () =>
+    inProgress === 0 ? Promise.resolve() : new Promise<void>((resolve) => waiting.push(resolve));
+  const callEnded = () => {
+    inProgress -= 1;
+    if (inProgress > 0) return;
+    for (const resolve of waiting) resolve();
+    waiting = [];
+  };
+
   const server = createServer(async (req, res) => {
     counts.requests += 1;
+    inProgress += 1;
     try {
       const path = new URL(req.url ?? '/', 'http://sim').pathname;
       const protocol = gatewayOf(req, path);
@@ -161,6 +197,8 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
       log(`simulator fault: ${(error as Error).message}`);
       if (!res.headersSent) res.writeHead(500).end();
       else res.destroy();
+    } finally {
+      callEnded();
     }
   });
   // Outlive the client's idle keep-alive so the client, not the server, decides when to close; with
@@ -189,6 +227,7 @@ export async function startTopSimulator(options: TopSimulatorOptions): Promise<T
     state,
     tokens,
     stats,
+    settled,
     clearLedger: control.clearLedger,
     close: () =>
       new Promise<void>((resolve) => {

@@ -12,15 +12,17 @@ export interface TestParts {
 
 /**
  * Starts dynalite and the TOP simulator for the calling test file, clears the simulator's faults and
- * ledger after each test, and stops both (and the client's pools) at the end.
+ * ledger after each test (once its calls have ended), and stops both (and the client's pools) at the end.
  */
 export function useTestParts(simulator: Partial<TopSimulatorOptions> = {}): TestParts {
   const parts = {} as { dynamo: TestDynamo; sim: TopSimulator };
   beforeAll(async () => {
     [parts.dynamo, parts.sim] = await Promise.all([startTestDynamo(), startTestSimulator(simulator)]);
   });
-  afterEach(() => {
+  afterEach(async () => {
     parts.sim.faults.set([]);
+    // A call whose client timed out still lands in the ledger when it ends: not in the next test's.
+    await parts.sim.settled();
     parts.sim.clearLedger();
   });
   afterAll(async () => {
