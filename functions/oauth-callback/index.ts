@@ -2,9 +2,14 @@
 import { loadConfig } from '#lib/config/config.ts';
 import { oauthCallbackHandler } from '#lib/handlers/oauth-callback.ts';
 import { buildRuntime } from '#lib/runtime/runtime.ts';
-import { requireSellerParts } from '#lib/runtime/seller-parts.ts';
+import { buildSellerParts, requireSellerParts } from '#lib/runtime/seller-parts.ts';
 
-const runtime = buildRuntime(loadConfig(process.env, { sellers: ['table'] }), 'oauth-callback');
+const runtime = buildRuntime(
+  loadConfig(process.env, { sellers: ['table'] }),
+  'oauth-callback',
+  {},
+  { sellers: buildSellerParts },
+);
 const { vault, registry, states } = requireSellerParts(runtime.sellers);
 
 export const handler = oauthCallbackHandler({

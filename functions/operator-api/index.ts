@@ -4,9 +4,15 @@
 // GET /sellers/{seller_id}, GET /sellers/{seller_id}/authorize.
 import { loadConfig } from '#lib/config/config.ts';
 import { operatorHandler } from '#lib/handlers/operator.ts';
+import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 
-const runtime = buildTrackingRuntime(loadConfig(process.env, { tracking: [] }), 'operator-api');
+const runtime = buildTrackingRuntime(
+  loadConfig(process.env, { tracking: [] }),
+  'operator-api',
+  {},
+  { sellers: buildSellerParts },
+);
 
 export const handler = operatorHandler({
   ...runtime,

@@ -2,8 +2,9 @@
 import { loadConfig } from '#lib/config/config.ts';
 import { sweeperHandler } from '#lib/handlers/sweeper.ts';
 import { buildRuntime } from '#lib/runtime/runtime.ts';
+import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 
-const runtime = buildRuntime(loadConfig(process.env), 'retry-sweeper');
+const runtime = buildRuntime(loadConfig(process.env), 'retry-sweeper', {}, { sellers: buildSellerParts });
 
 const { batchSize, concurrency, topDeadlineMs } = runtime.config.sweep;
 // The sweeper's calls have their own, longer deadline: no sender waits on them.

@@ -2,9 +2,14 @@
 import { loadConfig } from '#lib/config/config.ts';
 import { tokenRenewalHandler } from '#lib/handlers/token-renewal.ts';
 import { buildRuntime } from '#lib/runtime/runtime.ts';
-import { requireSellerParts } from '#lib/runtime/seller-parts.ts';
+import { buildSellerParts, requireSellerParts } from '#lib/runtime/seller-parts.ts';
 
-const runtime = buildRuntime(loadConfig(process.env, { sellers: ['table'] }), 'token-renewal');
+const runtime = buildRuntime(
+  loadConfig(process.env, { sellers: ['table'] }),
+  'token-renewal',
+  {},
+  { sellers: buildSellerParts },
+);
 const { vault, registry } = requireSellerParts(runtime.sellers);
 
 export const handler = tokenRenewalHandler({

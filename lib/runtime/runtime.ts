@@ -1,10 +1,11 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '#lib/config/config.ts';
 import type { WebhookSource } from '#lib/config/secrets.ts';
 import { secretsManagerSource } from '#lib/credentials/secrets-manager.ts';
+import type { SellerSessions } from '#lib/credentials/seller-sessions.ts';
 import { staticSecretSource } from '#lib/credentials/source.ts';
 import { TopCredentialsProvider } from '#lib/credentials/top-credentials.ts';
 import { createLogger, createMetrics } from '#lib/observability/telemetry.ts';
@@ -14,10 +15,9 @@ import { DedupeStore } from '#lib/operations/dedupe-store.ts';
 import type { AttemptDeps } from '#lib/operations/execute.ts';
 import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
-import { AuthorizationStates } from '#lib/sellers/authorization-states.ts';
-import { SellerRegistry } from '#lib/sellers/registry.ts';
-import { SellerSessionCache } from '#lib/sellers/seller-session-cache.ts';
-import { SellerTokenVault } from '#lib/sellers/token-vault.ts';
+import type { AuthorizationStates } from '#lib/sellers/authorization-states.ts';
+import type { SellerRegistry } from '#lib/sellers/registry.ts';
+import type { SellerTokenVault } from '#lib/sellers/token-vault.ts';
 import { TopClient } from '#lib/top/client.ts';
 import { WebhookSecretsProvider } from '#lib/webhooks/secrets-provider.ts';
 import { WebhookSignatureVerifier } from '#lib/webhooks/verifier.ts';
@@ -56,12 +56,44 @@ export interface SellerParts {
   readonly states: AuthorizationStates | undefined;
 }
 
+/** A function's seller parts and the authorized sellers' sessions, from the config's settings. */
+export interface SellerPartsBuild {
+  readonly parts: SellerParts;
+  readonly sessions: SellerSessions | undefined;
+}
+
+/** The clients seller parts are built on. */
+export interface SellerClients {
+  readonly dynamodb: DynamoDBClient;
+  readonly secretsManager: SecretsManagerClient | undefined;
+  readonly now: () => number;
+}
+
+/**
+ * What a function builds beyond the common runtime, passed in by the functions that run it, so a
+ * function that never serves an authorized seller never loads (nor bundles) the seller modules.
+ */
+export interface RuntimeParts {
+  /** Seller authorization's parts (`buildSellerParts`); default: none. */
+  readonly sellers?: (config: Config, clients: SellerClients) => SellerPartsBuild;
+}
+
+const NO_SELLERS: SellerPartsBuild = {
+  parts: { vault: undefined, registry: undefined, states: undefined },
+  sessions: undefined,
+};
+
 // Secret ids under which environment-held values are served locally.
 const LOCAL_TOP_CREDENTIALS = 'local/top-credentials';
 const localWebhookSecret = (source: WebhookSource) => `local/${source}-webhook-secret`;
 
 /** Builds the clients and providers of one function; call it at module scope. */
-export function buildRuntime(config: Config, service: string, overrides: RuntimeOverrides = {}): Runtime {
+export function buildRuntime(
+  config: Config,
+  service: string,
+  overrides: RuntimeOverrides = {},
+  parts: RuntimeParts = {},
+): Runtime {
   const now = overrides.now ?? Date.now;
   const { secrets: secretsConfig } = config;
   const secrets =
@@ -92,7 +124,8 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     new DynamoDBClient(config.dynamodbEndpoint ? { endpoint: config.dynamodbEndpoint } : {});
 
   const table = { client: dynamodb, tableName: config.operationsTable, now };
-  const sellers = sellerParts(config, dynamodb, now, overrides.secretsManager);
+  const sellers =
+    parts.sellers?.(config, { dynamodb, secretsManager: overrides.secretsManager, now }) ?? NO_SELLERS;
   return {
     config,
     now,
@@ -113,9 +146,7 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
       secretId:
         secretsConfig.kind === 'secrets-manager' ? secretsConfig.topCredentialsId : LOCAL_TOP_CREDENTIALS,
       now,
-      sellers:
-        sellers.vault &&
-        new SellerSessionCache({ vault: sellers.vault, maxAgeMs: config.sellers.tokensMaxAgeMs, now }),
+      sellers: sellers.sessions,
     }),
     retry: config.retry,
     ttlSeconds: config.idempotencyTtlSeconds,
@@ -124,7 +155,7 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
     log: logger,
     metrics: overrides.metrics ?? createMetrics(service),
     dynamodb,
-    sellers,
+    sellers: sellers.parts,
     verifier(source) {
       let verifier = verifiers.get(source);
       if (!verifier) {
@@ -136,29 +167,5 @@ export function buildRuntime(config: Config, service: string, overrides: Runtime
       }
       return verifier;
     },
-  };
-}
-
-function sellerParts(
-  config: Config,
-  dynamodb: DynamoDBClient,
-  now: () => number,
-  secretsManager: SecretsManagerClient | undefined,
-): SellerParts {
-  const { tokensPrefix, secretsManagerEndpoint, table } = config.sellers;
-  const vault =
-    tokensPrefix === undefined
-      ? undefined
-      : new SellerTokenVault({
-          client:
-            secretsManager ??
-            new SecretsManagerClient(secretsManagerEndpoint ? { endpoint: secretsManagerEndpoint } : {}),
-          prefix: tokensPrefix,
-        });
-  const options = table === undefined ? undefined : { client: dynamodb, tableName: table, now };
-  return {
-    vault,
-    registry: options && new SellerRegistry(options),
-    states: options && new AuthorizationStates(options),
   };
 }

@@ -1,16 +1,29 @@
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { ConfigWithTracking } from '#lib/config/config.ts';
 import type { TrackingConfig } from '#lib/config/tracking.ts';
-import { eventBridgePublisher } from '#lib/tracking/eventbridge-publisher.ts';
 import type { RefreshQueue, StatusEventPublisher } from '#lib/tracking/ports.ts';
-import { sqsRefreshQueue } from '#lib/tracking/sqs-queue.ts';
 import { TrackingStore } from '#lib/tracking/store.ts';
-import { buildRuntime, type Runtime, type RuntimeOverrides } from './runtime.ts';
+import { buildRuntime, type Runtime, type RuntimeOverrides, type RuntimeParts } from './runtime.ts';
 
 export interface TrackingOverrides extends RuntimeOverrides {
   readonly sqs?: SQSClient;
   readonly eventBridge?: EventBridgeClient;
+}
+
+/**
+ * The ports a refresh function runs, passed in by that function (`sqsRefreshQueuePort`,
+ * `eventBridgeStatusPort`), so each bundles only its own AWS client.
+ */
+export interface TrackingParts extends RuntimeParts {
+  /** The refresh queue at the config's queue URL; the override is a test's or the local stack's client. */
+  readonly queue?: (queueUrl: string, client: SQSClient | undefined) => RefreshQueue;
+  /** The status events' bus. */
+  readonly events?: (
+    busName: string,
+    endpoint: string | undefined,
+    client: EventBridgeClient | undefined,
+  ) => StatusEventPublisher;
 }
 
 // A port is certain where the config's value for it is (a `loadConfig` tracking need), else optional.
@@ -34,20 +47,16 @@ export function buildTrackingRuntime<T extends TrackingConfig>(
   config: ConfigWithTracking<T>,
   service: string,
   overrides: TrackingOverrides = {},
+  parts: TrackingParts = {},
 ): TrackingRuntime<T> {
   const trackingConfig = config.tracking;
-  const runtime = buildRuntime(config, service, overrides);
+  const runtime = buildRuntime(config, service, overrides, parts);
   const { queueUrl, eventBusName, eventBridgeEndpoint } = trackingConfig;
-  // The queue URL names its endpoint, in AWS and locally alike.
-  const queue = queueUrl
-    ? sqsRefreshQueue(overrides.sqs ?? new SQSClient({ endpoint: new URL(queueUrl).origin }), queueUrl)
-    : undefined;
+  // A port is built where the config names it and the function runs it: a function loaded with
+  // the port's need passes its part, which is what makes PortFor's certainty hold.
+  const queue = queueUrl ? parts.queue?.(queueUrl, overrides.sqs) : undefined;
   const events = eventBusName
-    ? eventBridgePublisher(
-        overrides.eventBridge ??
-          new EventBridgeClient(eventBridgeEndpoint ? { endpoint: eventBridgeEndpoint } : {}),
-        eventBusName,
-      )
+    ? parts.events?.(eventBusName, eventBridgeEndpoint, overrides.eventBridge)
     : undefined;
   return {
     ...runtime,

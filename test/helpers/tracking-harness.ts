@@ -5,6 +5,9 @@ import { dispatcherHandler } from '#lib/handlers/refresh-dispatcher.ts';
 import { refreshWorkerHandler } from '#lib/handlers/refresh-worker.ts';
 import { trackingHandler } from '#lib/handlers/tracking.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
+import { eventBridgeStatusPort } from '#lib/runtime/eventbridge-status-port.ts';
+import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
+import { sqsRefreshQueuePort } from '#lib/runtime/sqs-refresh-queue-port.ts';
 import { buildTrackingRuntime, type TrackingOverrides } from '#lib/runtime/tracking-runtime.ts';
 import { CallPacer } from '#lib/tracking/pacer.ts';
 import type { RefreshQueue } from '#lib/tracking/ports.ts';
@@ -63,11 +66,16 @@ export async function trackingHarness(
     },
     { webhookSources: ['storefront'], tracking: [] },
   );
-  const runtime = buildTrackingRuntime(config, 'tracking-test', {
-    dynamodb: parts.dynamo.client,
-    now: () => clock.now,
-    ...options.overrides,
-  });
+  const runtime = buildTrackingRuntime(
+    config,
+    'tracking-test',
+    {
+      dynamodb: parts.dynamo.client,
+      now: () => clock.now,
+      ...options.overrides,
+    },
+    { sellers: buildSellerParts, queue: sqsRefreshQueuePort, events: eventBridgeStatusPort },
+  );
   const tracking = config.tracking;
   if (!tracking) throw new Error('no tracking config');
   const events = await openEventLog();

@@ -11,6 +11,7 @@ import { sweeperHandler } from '#lib/handlers/sweeper.ts';
 import { type HttpHandler, webhookHandler } from '#lib/handlers/webhook.ts';
 import type { SweepReport } from '#lib/operations/sweep.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '#lib/runtime/runtime.ts';
+import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 import { signWebhook } from '#lib/webhooks/sign.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
 import type { TopSimulator } from '#local/top-sim/server.ts';
@@ -82,11 +83,16 @@ export async function webhookHarness(
     ...options.env,
   };
   const config = loadConfig(env, { webhookSources: ['wms', 'storefront'] });
-  const runtime: Runtime = buildRuntime(config, options.service ?? 'test', {
-    dynamodb: dynamo.client,
-    now: () => clock.now,
-    ...options.overrides,
-  });
+  const runtime: Runtime = buildRuntime(
+    config,
+    options.service ?? 'test',
+    {
+      dynamodb: dynamo.client,
+      now: () => clock.now,
+      ...options.overrides,
+    },
+    { sellers: buildSellerParts },
+  );
   const handlers: Record<string, HttpHandler> = {
     [WMS_ROUTE]: webhookHandler(wmsDeliveryFlow, { ...runtime, verifier: runtime.verifier('wms') }),
     [STOREFRONT_ROUTE]: webhookHandler(storefrontFulfillFlow, {

@@ -8,8 +8,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BUNDLE_BUDGETS } from '#infra/bundle-budgets.ts';
 import { BUNDLE_LOAD_ENVIRONMENT, type FunctionBundle, synthesizeBundles } from '#infra/function-bundles.ts';
 
-// A bundle over this is a dependency pulled in by mistake (today each is about 1.1 MB).
-
 const SERVICES = [
   'wms-delivery',
   'storefront-fulfill',
@@ -64,6 +62,71 @@ describe('the function bundles (esbuild through the CDK, no Docker)', () => {
     expect(code.length / code.split('\n').length).toBeGreaterThan(1_000);
     expect(code).not.toMatch(/from\s*["']@aws-sdk\//);
   });
+
+  // What each function must not carry: another function's AWS clients and modules, and the undici
+  // package (the functions post through the runtime's own undici).
+  const FOREIGN: Record<string, readonly string[]> = {
+    'wms-delivery': [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-eventbridge',
+      'lib/sellers/',
+      'lib/tracking/',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+    ],
+    'storefront-fulfill': [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-eventbridge',
+      'lib/tracking/',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+    ],
+    tracking: [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-eventbridge',
+      'lib/sellers/',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+    ],
+    'operator-api': ['@aws-sdk/client-sqs', '@aws-sdk/client-eventbridge', 'lib/http/contract/'],
+    'retry-sweeper': [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-eventbridge',
+      'lib/tracking/',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+    ],
+    'refresh-dispatcher': ['@aws-sdk/client-eventbridge', 'lib/handlers/operator', 'lib/http/contract/'],
+    'refresh-worker': ['@aws-sdk/client-sqs', 'lib/handlers/operator', 'lib/http/contract/'],
+    'oauth-callback': [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-eventbridge',
+      'lib/tracking/',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+    ],
+    'token-renewal': [
+      '@aws-sdk/client-sqs',
+      '@aws-sdk/client-eventbridge',
+      'lib/tracking/',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+    ],
+  };
+
+  it.each(SERVICES)(
+    "%s bundles only what it runs: no other function's clients or modules, no undici package",
+    async (service) => {
+      const bundle = bundles.find((b) => b.service === service) as FunctionBundle;
+      // The source map names every file the bundle took code from.
+      const { sources } = JSON.parse(await readFile(`${bundle.file}.map`, 'utf8')) as { sources: string[] };
+      const carried = (part: string) => sources.filter((source) => source.includes(part));
+      for (const part of [...(FOREIGN[service] ?? []), 'node_modules/undici/']) {
+        expect(carried(part), `${service} carries ${part}`).toEqual([]);
+      }
+      expect(carried('@aws-sdk/client-dynamodb').length).toBeGreaterThan(0);
+    },
+  );
 
   it.each(SERVICES)(
     '%s loads in plain Node with only its environment, and exports the handler',
