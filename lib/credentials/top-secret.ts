@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '#lib/errors/zod-english.ts';
 import { SIGN_METHODS } from '#lib/top/sign.ts';
 import type { TopCredentials } from '#lib/top/signed-fields.ts';
 import { SecretFormatError } from './errors.ts';
@@ -18,32 +19,34 @@ export interface TopCredentialsSecret {
 // Messages are ours: they name what is wrong and never echo the input.
 const text = z
   .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-  .trim()
-  .min(1, 'must not be empty');
+  .check(z.trim(), z.minLength(1, 'must not be empty'));
 
 const Layout = z
   .object(
     {
       app_key: text,
       app_secret: text,
-      ae_app_key: text.optional(),
-      ae_app_secret: text.optional(),
-      sign_method: z.enum(SIGN_METHODS, { error: `must be one of ${SIGN_METHODS.join(', ')}` }).optional(),
-      sellers: z
-        .record(z.string().trim().min(1), text, {
+      ae_app_key: z.optional(text),
+      ae_app_secret: z.optional(text),
+      sign_method: z.optional(z.enum(SIGN_METHODS, { error: `must be one of ${SIGN_METHODS.join(', ')}` })),
+      sellers: z._default(
+        z.record(z.string().check(z.trim(), z.minLength(1)), text, {
           error: (issue) =>
             issue.code === 'invalid_key'
               ? 'has an empty seller id'
               : 'must be an object of seller id → session key',
-        })
-        .default({}),
+        }),
+        {},
+      ),
     },
     { error: 'must be a JSON object' },
   )
-  .refine((layout) => (layout.ae_app_key === undefined) === (layout.ae_app_secret === undefined), {
-    message: 'goes with ae_app_secret: give both or neither',
-    path: ['ae_app_key'],
-  });
+  .check(
+    z.refine((layout) => (layout.ae_app_key === undefined) === (layout.ae_app_secret === undefined), {
+      message: 'goes with ae_app_secret: give both or neither',
+      path: ['ae_app_key'],
+    }),
+  );
 
 /**
  * Reads the TOP credentials secret (JSON):

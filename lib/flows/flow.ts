@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { WebhookSource } from '#lib/config/secrets.ts';
 import type { Flow, OperationGuards } from '#lib/operations/operation.ts';
 import type { Platform } from '#lib/top/platform.ts';
@@ -10,7 +10,7 @@ export interface OperationDraft {
 }
 
 /** One webhook flow: its contract, the TOP API it drives and how a body maps onto that API. */
-export interface WebhookFlow<Body extends z.ZodType = z.ZodType> {
+export interface WebhookFlow<Body extends z.ZodMiniType = z.ZodMiniType> {
   readonly flow: Flow;
   readonly source: WebhookSource;
   readonly method: string;

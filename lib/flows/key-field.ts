@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * The most characters of a value our records are keyed by (a ticket, a platform order, a logistics
@@ -14,4 +14,5 @@ export const fitsInKey = (value: string): boolean => [...value].length <= MAX_KE
 export const KEY_FIELD_MESSAGE = `must be at most ${MAX_KEY_FIELD_CHARS} characters`;
 
 /** A string field a record is keyed by: refused at intake when it could not be stored. */
-export const keyField = <T extends z.ZodType<string>>(field: T) => field.refine(fitsInKey, KEY_FIELD_MESSAGE);
+export const keyField = <T extends z.ZodMiniType<string>>(field: T) =>
+  field.check(z.refine(fitsInKey, KEY_FIELD_MESSAGE));

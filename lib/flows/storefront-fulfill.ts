@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { factKey } from '#lib/operations/identity.ts';
 import { nonBlank } from '#lib/top/apis/fields.ts';
 import { FulfillOrderRequest, fulfillOrderApi } from '#lib/top/apis/fulfill-order.ts';
@@ -8,7 +8,7 @@ import { keyField } from './key-field.ts';
 /** `POST /webhooks/storefront/fulfillments`: `fulfillment` is the API's params, field for field. */
 export const StorefrontFulfillBody = z.strictObject({
   /** Picks the seller's session; may be left out when exactly one seller is configured. */
-  seller_id: keyField(nonBlank()).optional(),
+  seller_id: z.optional(keyField(nonBlank())),
   fulfillment: FulfillOrderRequest,
 });
 export type StorefrontFulfillBody = z.output<typeof StorefrontFulfillBody>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DeliveryOrderSendRequest, sendDeliveryOrderApi } from '#lib/top/apis/send-delivery-order.ts';
 import type { WebhookFlow } from './flow.ts';
 import { fitsInKey, KEY_FIELD_MESSAGE } from './key-field.ts';
@@ -10,19 +10,21 @@ const ORDER_KEY_FIELDS = ['ticket_id', 'platform_order_id'] as const;
 export const WmsDeliveryBody = z
   .strictObject({
     /** When the warehouse saw the change; orders events of one delivery order. */
-    occurred_at: z.iso
-      .datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' })
-      .optional(),
+    occurred_at: z.optional(
+      z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a zone' }),
+    ),
     delivery_order: DeliveryOrderSendRequest,
   })
-  .superRefine((body, ctx) => {
-    for (const field of ORDER_KEY_FIELDS) {
-      const value = body.delivery_order[field];
-      if (value !== undefined && !fitsInKey(value)) {
-        ctx.addIssue({ code: 'custom', path: ['delivery_order', field], message: KEY_FIELD_MESSAGE });
+  .check(
+    z.superRefine((body, ctx) => {
+      for (const field of ORDER_KEY_FIELDS) {
+        const value = body.delivery_order[field];
+        if (value !== undefined && !fitsInKey(value)) {
+          ctx.addIssue({ code: 'custom', path: ['delivery_order', field], message: KEY_FIELD_MESSAGE });
+        }
       }
-    }
-  });
+    }),
+  );
 export type WmsDeliveryBody = z.output<typeof WmsDeliveryBody>;
 
 /** The keys of the delivery order an event reports on: its work order and its consolidation order. */

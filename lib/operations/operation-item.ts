@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { itemKey } from './keys.ts';
 import { FLOWS, OPERATION_ERROR_KINDS, OPERATION_STATUSES, type Operation } from './operation.ts';
@@ -10,44 +10,44 @@ const time = z.number();
 
 // What an operation item must hold to be read back; the key and index attributes are dropped.
 const OperationItem = z.object({
-  operation_id: text.min(1),
+  operation_id: text.check(z.minLength(1)),
   flow: z.enum(FLOWS),
   webhook_id: text,
   payload_hash: text,
   status: z.enum(OPERATION_STATUSES),
-  attempts: z.number().int().nonnegative(),
+  attempts: z.number().check(z.int(), z.nonnegative()),
   created_at: time,
   updated_at: time,
   budget_started_at: time,
-  next_attempt_at: time.optional(),
-  lease_token: text.optional(),
-  lease_expires_at: time.optional(),
+  next_attempt_at: z.optional(time),
+  lease_token: z.optional(text),
+  lease_expires_at: z.optional(time),
   request: z.object({
     method: text,
-    seller_id: text.optional(),
+    seller_id: z.optional(text),
     params: z.record(z.string(), z.unknown()),
   }),
   guards: z.object({
-    order_keys: z.array(text).optional(),
-    occurred_at: time.optional(),
-    order_status: text.optional(),
-    dedupe_key: text.optional(),
+    order_keys: z.optional(z.array(text)),
+    occurred_at: z.optional(time),
+    order_status: z.optional(text),
+    dedupe_key: z.optional(text),
   }),
-  top_request_id: text.optional(),
-  result: z.unknown().optional(),
-  last_error: z
-    .object({
+  top_request_id: z.optional(text),
+  result: z.optional(z.unknown()),
+  last_error: z.optional(
+    z.object({
       kind: z.enum(OPERATION_ERROR_KINDS),
       message: text,
-      code: z.union([z.number(), text]).optional(),
-      sub_code: text.optional(),
-      sub_msg: text.optional(),
-      top_request_id: text.optional(),
-    })
-    .optional(),
-  duplicate_of: text.optional(),
-  outcome_unknown: z.boolean().optional(),
-  reconciled: z.boolean().optional(),
+      code: z.optional(z.union([z.number(), text])),
+      sub_code: z.optional(text),
+      sub_msg: z.optional(text),
+      top_request_id: z.optional(text),
+    }),
+  ),
+  duplicate_of: z.optional(text),
+  outcome_unknown: z.optional(z.boolean()),
+  reconciled: z.optional(z.boolean()),
   expires_at: time,
 });
 
@@ -83,7 +83,7 @@ export function operationFromItem(item: Record<string, unknown>): Operation {
 }
 
 // What an entry of the `list` index holds of an operation (OPERATION_LIST_ATTRIBUTES).
-const ListedOperationEntry = OperationItem.pick({
+const ListedOperationEntry = z.pick(OperationItem, {
   operation_id: true,
   flow: true,
   status: true,

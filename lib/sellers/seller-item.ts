@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { indexTime } from '#lib/operations/table.ts';
 import { nextLookAt, type SellerRecord, statusAt } from './seller.ts';
@@ -9,7 +9,7 @@ const time = z.number();
 /** What identifies an authorization and dates its tokens: in the record, and in the seller's secret. */
 export const GrantFields = z.object({
   platform_seller_id: z.string(),
-  generation: z.number().int().nonnegative(),
+  generation: z.number().check(z.int(), z.nonnegative()),
   authorized_at: time,
   tokens_issued_at: time,
   access_token_expires_at: time,
@@ -18,17 +18,17 @@ export const GrantFields = z.object({
 
 // What a seller item must hold to be read back; the key and index attributes are dropped.
 const SellerItem = z.object({
-  seller_id: z.string().min(1),
-  lease_token: z.string().optional(),
-  lease_expires_at: time.optional(),
-  authorization: z
-    .object({
+  seller_id: z.string().check(z.minLength(1)),
+  lease_token: z.optional(z.string()),
+  lease_expires_at: z.optional(time),
+  authorization: z.optional(
+    z.object({
       ...GrantFields.shape,
-      last_refreshed_at: time.optional(),
-      refused: z.boolean().optional(),
-      last_error: z.object({ code: z.string(), message: z.string() }).optional(),
-    })
-    .optional(),
+      last_refreshed_at: z.optional(time),
+      refused: z.optional(z.boolean()),
+      last_error: z.optional(z.object({ code: z.string(), message: z.string() })),
+    }),
+  ),
 });
 
 /**

@@ -1,22 +1,23 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { PROBLEMS } from '#lib/errors/problem-error.ts';
 import { SellersError } from './errors.ts';
 import type { SellerTokens } from './seller.ts';
 
 // Epoch ms or seconds as the platform sends them: a number, or digits in a string.
-const count = z
-  .union([z.number(), z.string().regex(/^\d+$/).transform(Number)])
-  .pipe(z.number().nonnegative());
+const count = z.pipe(
+  z.union([z.number(), z.pipe(z.string().check(z.regex(/^\d+$/)), z.transform(Number))]),
+  z.number().check(z.nonnegative()),
+);
 
 /** What `/auth/token/create` and `/auth/token/refresh` answer, as far as we use it. */
 const TokenGrant = z.object({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
-  expires_in: count.optional(),
-  refresh_expires_in: count.optional(),
-  expire_time: count.optional(),
-  refresh_token_valid_time: count.optional(),
-  seller_id: z.union([z.string().min(1), z.number()]).transform(String),
+  access_token: z.string().check(z.minLength(1)),
+  refresh_token: z.string().check(z.minLength(1)),
+  expires_in: z.optional(count),
+  refresh_expires_in: z.optional(count),
+  expire_time: z.optional(count),
+  refresh_token_valid_time: z.optional(count),
+  seller_id: z.pipe(z.union([z.string().check(z.minLength(1)), z.number()]), z.transform(String)),
 });
 
 /** The platform answered a token call without what a grant must hold; names the fields, never values. */

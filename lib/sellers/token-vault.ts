@@ -6,15 +6,15 @@ import {
   ResourceNotFoundException,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { SecretFormatError, SecretUnavailableError } from '#lib/credentials/errors.ts';
 import { issuePaths } from '#lib/dynamo/errors.ts';
 import type { SellerTokens } from './seller.ts';
 import { GrantFields } from './seller-item.ts';
 
 const SellerTokensValue = z.object({
-  access_token: z.string().min(1),
-  refresh_token: z.string().min(1),
+  access_token: z.string().check(z.minLength(1)),
+  refresh_token: z.string().check(z.minLength(1)),
   ...GrantFields.shape,
 });
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { indexTime } from '#lib/operations/table.ts';
 import { REFRESH_ERROR_KINDS, type TrackedOrder } from './order.ts';
@@ -15,51 +15,51 @@ export const orderIdFromKey = (pk: unknown): string => String(pk).slice(ORDER_KE
 const text = z.string();
 const time = z.number();
 // TOP sends a number (`27`) or a name (`IllegalAccessToken`).
-const code = z.union([z.number(), text]).optional();
+const code = z.optional(z.union([z.number(), text]));
 
 // What a tracked order's item must hold to be read back; the key and index attributes are dropped.
 const TrackedOrderItem = z.object({
-  logistics_order_id: text.min(1),
+  logistics_order_id: text.check(z.minLength(1)),
   seller_id: text,
   created_at: time,
   // TOP's status code as it sent it: one it adds later is kept, not refused.
-  status: text.optional(),
+  status: z.optional(text),
   // The platform's detail is only stored and shown: an object, its fields unchecked.
-  snapshot: z.record(z.string(), z.unknown()).optional(),
+  snapshot: z.optional(z.record(z.string(), z.unknown())),
   history: z.array(z.object({ status: text, at: time })),
-  last_refreshed_at: time.optional(),
-  last_error: z
-    .object({
+  last_refreshed_at: z.optional(time),
+  last_error: z.optional(
+    z.object({
       kind: z.enum(REFRESH_ERROR_KINDS),
       message: text,
       code,
-      sub_code: text.optional(),
+      sub_code: z.optional(text),
       at: time,
-    })
-    .optional(),
-  unchanged_refreshes: z.number().int().nonnegative(),
-  next_refresh_at: time.optional(),
-  dispatch_token: text.optional(),
-  parked: z
-    .object({
+    }),
+  ),
+  unchanged_refreshes: z.number().check(z.int(), z.nonnegative()),
+  next_refresh_at: z.optional(time),
+  dispatch_token: z.optional(text),
+  parked: z.optional(
+    z.object({
       reason: text,
       code,
-      sub_code: text.optional(),
+      sub_code: z.optional(text),
       session_fingerprint: text,
       at: time,
-    })
-    .optional(),
-  not_found_refreshes: z.number().int().nonnegative().optional(),
-  stopped: z
-    .object({
+    }),
+  ),
+  not_found_refreshes: z.optional(z.number().check(z.int(), z.nonnegative())),
+  stopped: z.optional(
+    z.object({
       reason: text,
       code,
-      sub_code: text.optional(),
+      sub_code: z.optional(text),
       at: time,
-    })
-    .optional(),
-  finished_at: time.optional(),
-  expires_at: time.optional(),
+    }),
+  ),
+  finished_at: z.optional(time),
+  expires_at: z.optional(time),
 });
 
 /** The `list` partition an order is in: parked, stopped, or its TOP status. */
@@ -112,7 +112,7 @@ export const LISTED_ORDER_FIELDS = [
   'expires_at',
 ] as const;
 
-const ListedOrderItem = TrackedOrderItem.pick({
+const ListedOrderItem = z.pick(TrackedOrderItem, {
   logistics_order_id: true,
   seller_id: true,
   created_at: true,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CorruptItemError, issuePaths } from '#lib/dynamo/errors.ts';
 import { indexTime } from '#lib/operations/table.ts';
 import { PARKED_SELLERS_SHARD } from './table.ts';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import { keyField } from '#lib/flows/key-field.ts';
 import { sellerFor } from '#lib/flows/seller.ts';
@@ -15,7 +15,7 @@ import type { TrackingStore } from './store.ts';
 /** `POST /webhooks/storefront/logistics-orders`: start tracking a logistics order. */
 export const TrackingBody = z.strictObject({
   /** Whose session queries the order; may be left out when exactly one seller is configured. */
-  seller_id: keyField(nonBlank()).optional(),
+  seller_id: z.optional(keyField(nonBlank())),
   logistics_order_id: keyField(idString()),
 });
 

@@ -12,8 +12,11 @@ export interface ContractMeta {
  */
 export const contractSchemas = z.registry<ContractMeta>();
 
-/** Names `schema` in the contract: it becomes `#/components/schemas/<id>` and is referred to there. */
-export function named<T extends z.ZodType>(id: string, schema: T): T {
+/**
+ * Names `schema` in the contract: it becomes `#/components/schemas/<id>` and is referred to there.
+ * Any zod schema: the webhook bodies are the functions' own, built with zod/mini.
+ */
+export function named<T extends z.core.$ZodType>(id: string, schema: T): T {
   const taken = contractSchemas._idmap.get(id);
   if (taken !== undefined && taken !== schema) throw new Error(`the contract names two schemas ${id}`);
   contractSchemas.add(schema, { id });
@@ -21,7 +24,7 @@ export function named<T extends z.ZodType>(id: string, schema: T): T {
 }
 
 /** The name the contract gives a schema; a body or an answer the document shows must have one. */
-export function nameOf(schema: z.ZodType): string {
+export function nameOf(schema: z.core.$ZodType): string {
   const id = contractSchemas.get(schema)?.id;
   if (id === undefined)
     throw new Error('a schema the document shows must be named in the contract (named())');

@@ -58,7 +58,8 @@ export interface RouteSpec {
   readonly pathParameters?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: {
-    readonly schema: z.ZodType;
+    /** A function's own schema (zod/mini), named in the contract. */
+    readonly schema: z.core.$ZodType;
     readonly description: string;
     readonly examples: Readonly<Record<string, Example>>;
   };

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { TopCallOptions, TopClient } from '../client.ts';
 import { TopAuthError, TopBusinessError, type TopErrorFields, TopPermanentError } from '../errors.ts';
 import type { TopParams } from '../params.ts';
@@ -7,7 +7,7 @@ import type { TopCredentials } from '../signed-fields.ts';
 import { TopRequestValidationError, toRequestIssues } from './validation.ts';
 
 /** Everything the client and the simulator need to know about one platform API. */
-export interface TopApi<Request extends z.ZodType, Response extends z.ZodType> {
+export interface TopApi<Request extends z.ZodMiniType, Response extends z.ZodMiniType> {
   readonly method: string;
   /** The platform that serves it; the client's configuration says over which protocol. */
   readonly platform: Platform;
@@ -28,8 +28,8 @@ export interface TopApi<Request extends z.ZodType, Response extends z.ZodType> {
 }
 
 /** What request-side helpers read of an API; `failure` stays out, so any API fits. */
-export type TopApiRequestSide<Request extends z.ZodType> = Pick<
-  TopApi<Request, z.ZodType>,
+export type TopApiRequestSide<Request extends z.ZodMiniType> = Pick<
+  TopApi<Request, z.ZodMiniType>,
   'method' | 'objectParam' | 'request'
 >;
 
@@ -39,7 +39,7 @@ export interface TopApiResult<T> {
 }
 
 /** Checks a request against the API's rules; throws {@link TopRequestValidationError} naming each field. */
-export function validateTopRequest<Request extends z.ZodType>(
+export function validateTopRequest<Request extends z.ZodMiniType>(
   api: TopApiRequestSide<Request>,
   input: unknown,
 ): z.output<Request> {
@@ -49,11 +49,11 @@ export function validateTopRequest<Request extends z.ZodType>(
 }
 
 /** The business params a validated request is sent as. */
-export const toTopParams = (api: TopApiRequestSide<z.ZodType>, request: unknown): TopParams =>
+export const toTopParams = (api: TopApiRequestSide<z.ZodMiniType>, request: unknown): TopParams =>
   api.objectParam ? { [api.objectParam]: request } : (request as TopParams);
 
 /** Validates, calls, reads the typed response, and turns a failure flag into a {@link TopBusinessError}. */
-export async function callTopApi<Request extends z.ZodType, Response extends z.ZodType>(
+export async function callTopApi<Request extends z.ZodMiniType, Response extends z.ZodMiniType>(
   api: TopApi<Request, Response>,
   client: TopClient,
   credentials: TopCredentials,

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { TopCallOptions, TopClient } from '../client.ts';
 import type { TopCredentials } from '../signed-fields.ts';
 import { callTopApi, type TopApi, type TopApiResult } from './api.ts';
@@ -12,36 +12,38 @@ export const FulfillOrderRequest = z
     /** Logistics service key from the seller's list of supported services; `other` needs a website. */
     service_name: nonBlank(),
     /** Tracking website, required when `service_name` is `other`. */
-    tracking_website: z.string().optional(),
+    tracking_website: z.optional(z.string()),
     /** The order id to deliver. */
     out_ref: nonBlank(),
     /** `all` ships the whole order (closing it), `part` a part of it. */
     send_type: z.enum(SEND_TYPES),
     /** Remarks, English only, at most 512 characters. */
-    description: asciiText(512).optional(),
+    description: z.optional(asciiText(512)),
     /** The tracking number. */
     logistics_no: nonBlank(),
   })
-  .superRefine((request, ctx) => {
-    if (request.service_name.toLowerCase() === 'other' && !request.tracking_website?.trim()) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['tracking_website'],
-        message: 'is required when service_name is "other"',
-      });
-    }
-  });
+  .check(
+    z.superRefine((request, ctx) => {
+      if (request.service_name.toLowerCase() === 'other' && !request.tracking_website?.trim()) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tracking_website'],
+          message: 'is required when service_name is "other"',
+        });
+      }
+    }),
+  );
 export type FulfillOrderRequest = z.input<typeof FulfillOrderRequest>;
 
 export const FulfillOrderResponse = z.looseObject({
-  result: z
-    .looseObject({
-      result_success: responseBoolean().optional(),
-      result_error_code: responseText().optional(),
-      result_error_desc: responseText().optional(),
-    })
-    .optional(),
-  request_id: z.string().optional(),
+  result: z.optional(
+    z.looseObject({
+      result_success: z.optional(responseBoolean()),
+      result_error_code: z.optional(responseText()),
+      result_error_desc: z.optional(responseText()),
+    }),
+  ),
+  request_id: z.optional(z.string()),
 });
 export type FulfillOrderResponse = z.output<typeof FulfillOrderResponse>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { TopCallOptions, TopClient } from '../client.ts';
 import type { TopCredentials } from '../signed-fields.ts';
 import { callTopApi, type TopApi, type TopApiResult } from './api.ts';
@@ -31,11 +31,11 @@ export const FindOrderRequest = z.strictObject({
 });
 export type FindOrderRequest = z.input<typeof FindOrderRequest>;
 
-const optionalText = () => responseText().optional();
+const optionalText = () => z.optional(responseText());
 
 /** ParcelDTO: sizes in cm, weight in kg, as text. */
 export const Parcel = z.looseObject({
-  quantity: responseNumber().optional(),
+  quantity: z.optional(responseNumber()),
   /** ENVELOPE, BOX, BAG, TUBE, PALLET. */
   parcel_type_code: optionalText(),
   width: optionalText(),
@@ -76,37 +76,37 @@ export const Product = z.looseObject({
   width: optionalText(),
   height: optionalText(),
   price: optionalText(),
-  quantity: responseNumber().optional(),
-  sku_id: responseId().optional(),
+  quantity: z.optional(responseNumber()),
+  sku_id: z.optional(responseId()),
 });
 
 /** OrderDTO: the full order detail. */
 export const OrderDetail = z.looseObject({
-  parcel: Parcel.optional(),
-  logistics_order_id: responseId().optional(),
-  logistics_channel_order_id: responseId().optional(),
+  parcel: z.optional(Parcel),
+  logistics_order_id: z.optional(responseId()),
+  logistics_channel_order_id: z.optional(responseId()),
   /** A 16-digit number on the wire; kept as its exact digits. */
-  trade_order_id: responseId().optional(),
+  trade_order_id: z.optional(responseId()),
   tracking_code: optionalText(),
-  shipping_method_id: responseId().optional(),
-  logistics_channel_id: responseId().optional(),
-  receipt_address: Address.optional(),
+  shipping_method_id: z.optional(responseId()),
+  logistics_channel_id: z.optional(responseId()),
+  receipt_address: z.optional(Address),
   /** 1 NEW … 6 DELIVERED, 7 CANCELLED, 8 UNKNOWN. */
   status: optionalText(),
-  sender_address: Address.optional(),
+  sender_address: z.optional(Address),
   tracking_url: optionalText(),
   logistics_channel_name: optionalText(),
-  invoice: Invoice.optional(),
-  products: responseList(Product).optional(),
+  invoice: z.optional(Invoice),
+  products: z.optional(responseList(Product)),
 });
 export type OrderDetail = z.output<typeof OrderDetail>;
 
 export const FindOrderResponse = z.looseObject({
-  data: OrderDetail.optional(),
-  is_success: responseBoolean().optional(),
+  data: z.optional(OrderDetail),
+  is_success: z.optional(responseBoolean()),
   error_result_message: optionalText(),
   error_result_code: optionalText(),
-  request_id: z.string().optional(),
+  request_id: z.optional(z.string()),
 });
 export type FindOrderResponse = z.output<typeof FindOrderResponse>;
 

@@ -1,4 +1,5 @@
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
+import '#lib/errors/zod-english.ts';
 import { TopPermanentError } from '../errors.ts';
 
 /** One rule a request broke: where (`package_list.0.status`) and what. */
@@ -23,7 +24,7 @@ export class TopRequestValidationError extends TopPermanentError {
 }
 
 /** Flattens zod issues into dotted paths; unknown keys become one issue per key. */
-export function toRequestIssues(error: z.ZodError): RequestIssue[] {
+export function toRequestIssues(error: z.core.$ZodError): RequestIssue[] {
   return error.issues.flatMap((issue) => {
     const base = issue.path.map(String);
     if (issue.code === 'unrecognized_keys') {

@@ -1,6 +1,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { type TopApi, toTopParams, validateTopRequest } from '#lib/top/apis/api.ts';
 import { fulfillOrderApi } from '#lib/top/apis/fulfill-order.ts';
 import { queryLogisticsOrderApi } from '#lib/top/apis/query-logistics-order.ts';
@@ -27,7 +27,7 @@ const newClient = (config: Partial<TopClientConfig> = {}) =>
   });
 
 /** The form fields one attempt of `api` sends for `input`, exactly as the client builds them. */
-function wire<Request extends z.ZodType, Response extends z.ZodType>(
+function wire<Request extends z.ZodMiniType, Response extends z.ZodMiniType>(
   api: TopApi<Request, Response>,
   input: unknown,
   credentials: TopCredentials,
