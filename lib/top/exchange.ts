@@ -1,3 +1,4 @@
+import { PostDeadlineError } from './dispatch-post.ts';
 import { TopTimeoutError, TopTransportError } from './errors.ts';
 import type { FormPoster } from './transport.ts';
 
@@ -33,13 +34,13 @@ export async function exchange(
   const method = call.label;
   if (remainingMs <= 0)
     throw new TopTimeoutError(`${method}: deadline passed before sending`, { method, sent: false });
-  const signal = AbortSignal.timeout(Math.ceil(remainingMs));
+  const timeoutMs = Math.ceil(remainingMs);
   let result: Awaited<ReturnType<FormPoster['post']>>;
   try {
-    result = await call.poster.post({ url: call.url, form: call.form, signal, clock });
+    result = await call.poster.post({ url: call.url, form: call.form, timeoutMs, clock });
   } catch (cause) {
-    if (signal.aborted) {
-      throw new TopTimeoutError(`${method} did not answer within ${Math.ceil(remainingMs)} ms`, {
+    if (cause instanceof PostDeadlineError) {
+      throw new TopTimeoutError(`${method} did not answer within ${timeoutMs} ms`, {
         method,
         cause,
       });

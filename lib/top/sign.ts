@@ -7,18 +7,23 @@ export type SignMethod = (typeof SIGN_METHODS)[number];
 export const isSignMethod = (value: unknown): value is SignMethod =>
   typeof value === 'string' && (SIGN_METHODS as readonly string[]).includes(value);
 
+const BEYOND_D7FF = /[\uD800-\uFFFF]/;
+
 /**
  * The string the platform signs: every param but `sign`, keys in byte order, `key1value1key2value2…`
  * with raw UTF-8 values. Callers pass the params exactly as they will be sent (empty ones already dropped).
  */
 export function signingString(params: Readonly<Record<string, string>>): string {
-  // Byte order of the UTF-8 keys (JavaScript's default sort is UTF-16 order, which differs past U+D7FF).
-  const keys = Object.keys(params)
-    .filter((key) => key !== 'sign')
-    .map((key) => ({ key, bytes: Buffer.from(key, 'utf8') }))
-    .sort((a, b) => Buffer.compare(a.bytes, b.bytes));
+  // Byte order of the UTF-8 keys. JavaScript's default sort is UTF-16 order, the same below U+D800,
+  // so the keys are compared as bytes only when one of them reaches past it (never, in practice).
+  const keys = Object.keys(params).filter((key) => key !== 'sign');
+  if (keys.some((key) => BEYOND_D7FF.test(key))) {
+    keys.sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+  } else {
+    keys.sort();
+  }
   let out = '';
-  for (const { key } of keys) out += key + params[key];
+  for (const key of keys) out += key + params[key];
   return out;
 }
 

@@ -12,11 +12,11 @@ export interface FormPostResult {
   readonly body: string;
 }
 
-/** One POST of a form body; the signal bounds the whole exchange, body read included. */
+/** One POST of a form body; `timeoutMs` bounds the whole exchange, body read included. */
 export interface FormPost {
   readonly url: URL;
   readonly form: string;
-  readonly signal: AbortSignal;
+  readonly timeoutMs: number;
   /** The caller's wall clock, in ms: what tells a pool it sat idle through a freeze. */
   readonly clock: () => number;
 }
@@ -48,11 +48,11 @@ export class GatewayPool implements FormPoster {
     this.origin = origin;
   }
 
-  async post({ url, form, signal, clock }: FormPost): Promise<FormPostResult> {
+  async post({ url, form, timeoutMs, clock }: FormPost): Promise<FormPostResult> {
     const pool = this.#current(clock());
     this.#inFlight += 1;
     try {
-      const answer = await postOn(pool, url, form, signal);
+      const answer = await postOn(pool, url, form, timeoutMs);
       this.#learnIdleLimit(answer.keepAlive);
       return { status: answer.status, body: answer.body };
     } finally {
@@ -74,9 +74,10 @@ export class GatewayPool implements FormPoster {
       void this.#pool.destroy().catch(() => {});
       this.#pool = undefined;
     }
+    if (this.#pool) return this.#pool;
     // An Agent keeps one pool per origin; this one only ever sees `origin`.
     const Agent = runtimeAgentClass();
-    this.#pool ??= new Agent({
+    this.#pool = new Agent({
       connections: 32,
       keepAliveTimeout: KEEP_ALIVE_MS,
       keepAliveMaxTimeout: KEEP_ALIVE_MAX_MS,
@@ -120,15 +121,15 @@ export async function closeGatewayPools(): Promise<void> {
 /** Posts through a dispatcher a test hands in, as is (no pool of ours around it). */
 export function dispatcherPoster(dispatcher: HttpDispatcher): FormPoster {
   return {
-    post: async ({ url, form, signal }) => {
-      const { status, body } = await postOn(dispatcher, url, form, signal);
+    post: async ({ url, form, timeoutMs }) => {
+      const { status, body } = await postOn(dispatcher, url, form, timeoutMs);
       return { status, body };
     },
   };
 }
 
-async function postOn(dispatcher: HttpDispatcher, url: URL, form: string, signal: AbortSignal) {
-  const answer = await dispatchPost(dispatcher, url, form, signal);
+async function postOn(dispatcher: HttpDispatcher, url: URL, form: string, timeoutMs: number) {
+  const answer = await dispatchPost(dispatcher, url, form, timeoutMs);
   // The pool marks a connection free again in a microtask queued after the body ends; one turn of
   // the event loop lets that land, so a call made right after this one reuses the connection.
   await new Promise((resolve) => setImmediate(resolve));

@@ -41,6 +41,11 @@ describe('sign', () => {
     expect(signingString({ b: '2', sign: 'X', a: '1', B: '3' })).toBe('B3a1b2');
   });
 
+  it('orders keys past U+D7FF by their UTF-8 bytes, where UTF-16 order differs', () => {
+    // U+FF21 (Ａ) is EF BC A1 in UTF-8, before 😀 (F0 9F 98 80); in UTF-16 it comes after (FF21 > D83D).
+    expect(signingString({ '\uFF21': '1', '😀': '2', z: '3' })).toBe('z3\uFF211😀2');
+  });
+
   it('signs raw UTF-8 values, not URL-encoded ones', () => {
     expect(signingString({ mail_company: '顺丰', q: 'a b&c' })).toBe('mail_company顺丰qa b&c');
   });
