@@ -75,19 +75,22 @@ export class OrderGuardStore extends TableStore {
 
   /** Gives back the ordering guards `operationId` holds; a guard another operation took is left alone. */
   async release(keys: readonly string[], operationId: string): Promise<void> {
-    for (const key of keys) {
-      await dynamo.conditional('release the ordering guard', async () => {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: itemKey.orderGuard(key),
-            UpdateExpression: 'REMOVE holder, holder_until',
-            ConditionExpression: 'holder = :me',
-            ExpressionAttributeValues: { ':me': operationId },
-          }),
-        );
-      });
-    }
+    // Each key on its own: all at once.
+    await Promise.all(keys.map((key) => this.#releaseOne(key, operationId)));
+  }
+
+  async #releaseOne(key: string, operationId: string): Promise<void> {
+    await dynamo.conditional('release the ordering guard', async () => {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: itemKey.orderGuard(key),
+          UpdateExpression: 'REMOVE holder, holder_until',
+          ConditionExpression: 'holder = :me',
+          ExpressionAttributeValues: { ':me': operationId },
+        }),
+      );
+    });
   }
 
   /**
@@ -100,45 +103,53 @@ export class OrderGuardStore extends TableStore {
     operationId: string,
     expiresAt: number,
   ): Promise<void> {
-    for (const key of keys) {
-      const values = {
-        ':at': event.occurredAt,
-        ':status': event.status ?? '',
-        ':me': operationId,
-        ':expires': expiresAt,
-        ':nowSeconds': this.nowSeconds(),
-      };
-      const history =
-        'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
-      const newer =
-        '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
-      // Usually one write: still the holder, and the newest event so far.
-      const advanced = await dynamo.conditional('advance the ordering guard', async () => {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: itemKey.orderGuard(key),
-            UpdateExpression: `${history} REMOVE holder, holder_until`,
-            ConditionExpression: `holder = :me AND ${newer}`,
-            ExpressionAttributeValues: values,
-          }),
-        );
-      });
-      if (advanced) continue;
-      // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
-      await dynamo.conditional('advance the ordering guard', async () => {
-        await this.doc.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: itemKey.orderGuard(key),
-            UpdateExpression: history,
-            ConditionExpression: newer,
-            ExpressionAttributeValues: values,
-          }),
-        );
-      });
-      await this.release([key], operationId);
-    }
+    // Each key's history is its own: all at once, so a delivery order's guards cost one round trip.
+    await Promise.all(keys.map((key) => this.#advanceOne(key, event, operationId, expiresAt)));
+  }
+
+  async #advanceOne(
+    key: string,
+    event: { readonly occurredAt: number; readonly status: string | undefined },
+    operationId: string,
+    expiresAt: number,
+  ): Promise<void> {
+    const values = {
+      ':at': event.occurredAt,
+      ':status': event.status ?? '',
+      ':me': operationId,
+      ':expires': expiresAt,
+      ':nowSeconds': this.nowSeconds(),
+    };
+    const history =
+      'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
+    const newer =
+      '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
+    // Usually one write: still the holder, and the newest event so far.
+    const advanced = await dynamo.conditional('advance the ordering guard', async () => {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: itemKey.orderGuard(key),
+          UpdateExpression: `${history} REMOVE holder, holder_until`,
+          ConditionExpression: `holder = :me AND ${newer}`,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    });
+    if (advanced) return;
+    // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
+    await dynamo.conditional('advance the ordering guard', async () => {
+      await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: itemKey.orderGuard(key),
+          UpdateExpression: history,
+          ConditionExpression: newer,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    });
+    await this.#releaseOne(key, operationId);
   }
 }
 

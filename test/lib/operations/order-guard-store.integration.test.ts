@@ -1,5 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import type { OrderHistory } from '#lib/operations/order-guard-store.ts';
+import { OrderGuardStore, type OrderHistory } from '#lib/operations/order-guard-store.ts';
 import { testStore, useTestDynamo } from '#test/helpers/dynamo.ts';
 
 const local = useTestDynamo();
@@ -39,5 +40,39 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     expect(await guards.hold(keys, 'op_b', clock.now + 1_000, FAR)).toHaveLength(2);
     clock.now += 1_001;
     expect(await guards.hold(keys, 'op_d', clock.now + 1_000, FAR)).toHaveLength(2);
+  });
+
+  it("moves a delivery order's guards on at once, one round trip for all its keys", async () => {
+    const { tableName, clock } = await testStore(local.dynamo);
+    // Counts the requests on the wire, and the most in flight together.
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const client = new DynamoDBClient({
+      endpoint: local.dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        inFlight += 1;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        try {
+          return await next(args);
+        } finally {
+          inFlight -= 1;
+        }
+      },
+      { step: 'initialize', name: 'countInFlight' },
+    );
+    const guards = new OrderGuardStore({ client, tableName, now: () => clock.now });
+    const both = ['wms#ticket#T3', 'wms#platform#P3'];
+    await guards.hold(both, 'op_a', clock.now + 10_000, FAR);
+    mostInFlight = 0;
+
+    await guards.advance(both, { occurredAt: 2_000, status: 'PACK_FINISH' }, 'op_a', FAR);
+
+    expect(mostInFlight).toBe(2);
+    expect(last(await guards.hold(both, 'op_b', clock.now + 10_000, FAR))).toEqual([2_000, 2_000]);
+    client.destroy();
   });
 });
