@@ -8,6 +8,8 @@ export interface PostAnswer {
   readonly keepAlive: string | undefined;
 }
 
+const RUNTIME_TAKES_NEW_HANDLERS = runtimeTakesNewHandlers();
+
 const FORM_HEADERS = {
   'content-type': 'application/x-www-form-urlencoded;charset=UTF-8',
   accept: 'application/json',
@@ -35,7 +37,7 @@ export function dispatchPost(
   url: URL,
   form: string,
   timeoutMs: number,
-  newHandlers = runtimeTakesNewHandlers(),
+  newHandlers = RUNTIME_TAKES_NEW_HANDLERS,
 ): Promise<PostAnswer> {
   return new Promise((resolve, reject) => {
     let status = 0;

@@ -3,12 +3,16 @@ import { formatTopTimestamp } from './timestamp.ts';
 /** Business params as callers give them; objects become one JSON form field. */
 export type TopParams = Readonly<Record<string, unknown>>;
 
-/** `outerPackageId` → `outer_package_id`; snake_case names pass through unchanged. */
+const HAS_UPPER_CASE = /[A-Z]/;
+
+/** `outerPackageId` → `outer_package_id`; snake_case names pass through unchanged (and untouched). */
 export const toSnakeCase = (name: string): string =>
-  name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
-    .toLowerCase();
+  HAS_UPPER_CASE.test(name)
+    ? name
+        .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+        .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+        .toLowerCase()
+    : name;
 
 /** The JSON shape TOP expects inside an object param: snake_case names, no nulls, GMT+8 dates. */
 export function toWireJson(value: unknown): unknown {
