@@ -1,4 +1,6 @@
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { Worker } from 'node:worker_threads';
 import {
   BatchWriteItemCommand,
   CreateTableCommand,
@@ -19,6 +21,11 @@ import { type DirectoryLock, lockDirectory } from './dir-lock.ts';
 export interface LocalDynamoOptions {
   /** Where LevelDB keeps the data, so a restart loses nothing; in memory when absent. */
   readonly dataDir?: string;
+  /**
+   * Serve from a worker thread of its own, so the store's work runs beside the caller's instead of
+   * between its callbacks (the local stack: the functions and their DynamoDB share one process).
+   */
+  readonly thread?: boolean;
 }
 
 export interface LocalDynamo {
@@ -28,38 +35,101 @@ export interface LocalDynamo {
   close(): Promise<void>;
 }
 
+const SERVER_OPTIONS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+
 /** A DynamoDB-compatible server (dynalite) on a free loopback port; tables are ACTIVE as soon as created. */
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {
   const lock: DirectoryLock | undefined = options.dataDir ? await lockDirectory(options.dataDir) : undefined;
-  const server = dynalite({
-    ...(options.dataDir && { path: options.dataDir }),
-    createTableMs: 0,
-    deleteTableMs: 0,
-    updateTableMs: 0,
-  });
+  let server: { port: number; close: () => Promise<void> };
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    server = options.thread ? await serveInThread(options.dataDir) : await serve(options.dataDir);
   } catch (error) {
     await lock?.release();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `http://127.0.0.1:${server.port}`,
     close: () => {
-      closed ??= new Promise<void>((resolve, reject) => {
+      closed ??= server.close().finally(() => lock?.release());
+      return closed;
+    },
+  };
+}
+
+async function serve(dataDir: string | undefined): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = dynalite({ ...(dataDir && { path: dataDir }), ...SERVER_OPTIONS });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // An SDK client's idle keep-alive sockets would otherwise hold the close open.
         server.closeIdleConnections();
-      }).finally(() => lock?.release());
-      return closed;
+      }),
+  };
+}
+
+// The thread's whole program, as `serve` above: it answers `close` with `closed` once the store is
+// flushed. Plain CommonJS, so the thread needs no TypeScript loader.
+const THREAD_PROGRAM = `
+const { parentPort, workerData } = require('node:worker_threads');
+const server = require(workerData.dynalite)(workerData.options);
+server.once('error', (error) => parentPort.postMessage({ error: String(error?.message ?? error) }));
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', () => {
+  server.close((error) => parentPort.postMessage({ closed: true, error: error ? String(error.message) : undefined }));
+  server.closeIdleConnections();
+});
+`;
+
+type ThreadMessage = { port?: number; closed?: boolean; error?: string };
+
+async function serveInThread(
+  dataDir: string | undefined,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const worker = new Worker(THREAD_PROGRAM, {
+    eval: true,
+    workerData: {
+      dynalite: createRequire(import.meta.url).resolve('dynalite'),
+      options: { ...(dataDir && { path: dataDir }), ...SERVER_OPTIONS },
+    },
+  });
+  const next = () =>
+    new Promise<ThreadMessage>((resolve, reject) => {
+      const onMessage = (message: ThreadMessage) => {
+        worker.off('error', onError);
+        resolve(message);
+      };
+      const onError = (error: Error) => {
+        worker.off('message', onMessage);
+        reject(error);
+      };
+      worker.once('message', onMessage);
+      worker.once('error', onError);
+    });
+  const started = await next().catch(async (error: unknown) => {
+    await worker.terminate();
+    throw error;
+  });
+  if (started.port === undefined) {
+    await worker.terminate();
+    throw new Error(`dynalite did not start: ${started.error ?? 'no port'}`);
+  }
+  return {
+    port: started.port,
+    close: async () => {
+      const closing = next();
+      worker.postMessage('close');
+      const { error } = await closing.finally(() => worker.terminate());
+      if (error) throw new Error(`dynalite did not close cleanly: ${error}`);
     },
   };
 }

@@ -66,28 +66,47 @@ export async function openEventLog(options: EventLogOptions = {}): Promise<Event
     handle = await open(file, 'a');
   }
   let nextSeq = (events.at(-1)?.seq ?? 0) + 1;
-  // Publishes are written one after another, so the file holds them in `seq` order.
+  // Publishes wait here while a write is under way, then go to the file together in one append,
+  // in the order they came: the file holds them in `seq` order.
+  let waiting: { batch: LoggedEvent[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
   let writing: Promise<void> = Promise.resolve();
+  let running = false;
   let closing: Promise<void> | undefined;
+
+  const write = async (): Promise<void> => {
+    running = true;
+    try {
+      for (let group = waiting; group.length > 0; group = waiting) {
+        waiting = [];
+        const batch = group.flatMap((each) => each.batch);
+        try {
+          if (handle && batch.length > 0) await handle.appendFile(batch.map(eventLine).join(''));
+          events.push(...batch);
+          for (const each of group) each.resolve();
+        } catch (error) {
+          for (const each of group) each.reject(error);
+        }
+      }
+    } finally {
+      running = false;
+    }
+  };
 
   const publish = async (details: readonly LogisticsOrderStatusChanged[]): Promise<void> => {
     if (closing !== undefined) throw new EventLogClosedError();
-    const written = writing.then(async () => {
-      const time = new Date().toISOString();
-      const batch = details.map((detail) =>
-        Object.freeze({
-          seq: nextSeq++,
-          detail_type: STATUS_CHANGED_DETAIL_TYPE,
-          source: EVENT_SOURCE,
-          time,
-          // As EventBridge takes it: JSON, so what is listed is what a reload gives back.
-          detail: Object.freeze(JSON.parse(JSON.stringify(detail)) as LogisticsOrderStatusChanged),
-        }),
-      );
-      if (handle && batch.length > 0) await handle.appendFile(batch.map(eventLine).join(''));
-      events.push(...batch);
-    });
-    writing = written.catch(() => {});
+    const time = new Date().toISOString();
+    const batch = details.map((detail) =>
+      Object.freeze({
+        seq: nextSeq++,
+        detail_type: STATUS_CHANGED_DETAIL_TYPE,
+        source: EVENT_SOURCE,
+        time,
+        // As EventBridge takes it: JSON, so what is listed is what a reload gives back.
+        detail: Object.freeze(JSON.parse(JSON.stringify(detail)) as LogisticsOrderStatusChanged),
+      }),
+    );
+    const written = new Promise<void>((resolve, reject) => waiting.push({ batch, resolve, reject }));
+    if (!running) writing = write();
     return written;
   };
 

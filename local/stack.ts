@@ -73,7 +73,8 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     if (failures.length > 0) throw new AggregateError(failures, 'the local stack did not stop cleanly');
   };
   try {
-    const dynamo = await startLocalDynamo({ dataDir: join(settings.dataDir, 'dynamodb') });
+    // On a thread of its own: the store's work then runs beside the functions', not between it.
+    const dynamo = await startLocalDynamo({ dataDir: join(settings.dataDir, 'dynamodb'), thread: true });
     closers.push(() => dynamo.close());
     const client = new DynamoDBClient({
       endpoint: dynamo.endpoint,

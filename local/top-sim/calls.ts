@@ -29,6 +29,8 @@ export interface SimContext {
   readonly now: () => number;
   readonly log: (line: string) => void;
   record(entry: LedgerEntry): void;
+  /** A call answered with the rate-limit error (a ban met), for the stats. */
+  rateLimited(): void;
 }
 
 /** A fault the gateway answers with an error once it has accepted the call. */
@@ -103,6 +105,7 @@ export async function runCall<Checked, E extends ErrorLike>(
   const checked = route.check();
   if ('error' in checked) return fail(checked.error);
   const hit = gatewayFault(faults, checked.method, protocol, now());
+  if (hit?.kind === 'ban') ctx.rateLimited();
   if (hit) return fail(route.faultError(hit));
   const ran = route.run(checked.ok, requestId);
   if ('error' in ran) return fail(ran.error);

@@ -37,7 +37,7 @@ afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-async function start(options: { dataDir?: string } = {}) {
+async function start(options: { dataDir?: string; thread?: boolean } = {}) {
   const dynamo = await startLocalDynamo(options);
   running.push(dynamo);
   const client = new DynamoDBClient({
@@ -93,6 +93,22 @@ describe('startLocalDynamo', () => {
     await dynamo.close();
 
     await expect(start({ dataDir })).resolves.toBeDefined();
+  });
+});
+
+describe('startLocalDynamo on a thread of its own', () => {
+  it('serves the same store, kept under dataDir across a restart, and holds the folder while it runs', async () => {
+    const first = await start({ dataDir, thread: true });
+    await ensureTable(first.client, 'operations', operationsTableDefinition);
+    await first.client.send(new PutItemCommand({ TableName: 'operations', Item: item }));
+    await expect(startLocalDynamo({ dataDir })).rejects.toThrow(DirectoryLockedError);
+    await first.dynamo.close();
+    await first.dynamo.close();
+
+    const second = await start({ dataDir, thread: true });
+
+    expect((await getItem(second.client)).Item).toEqual(item);
+    expect(await ensureTable(second.client, 'operations', operationsTableDefinition)).toBe('exists');
   });
 });
 

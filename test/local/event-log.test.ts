@@ -132,6 +132,22 @@ describe('openEventLog', () => {
     expect(lines.map((line) => JSON.parse(line).seq)).toEqual([1, 2, 3]);
   });
 
+  it('writes the publishes that come while a write is under way together, in the order they came', async () => {
+    const file = join(dir, 'events.jsonl');
+    const log = await open(file);
+
+    await Promise.all(Array.from({ length: 30 }, (_, i) => log.publisher.publish([change(`LP${i}`, '1')])));
+
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(lines.map((line) => [line.seq, line.detail.logistics_order_id])).toEqual(
+      Array.from({ length: 30 }, (_, i) => [i + 1, `LP${i}`]),
+    );
+    expect(log.list().events.map((event) => event.seq)).toEqual(lines.map((line) => line.seq));
+  });
+
   it('drops a last line cut short by a crash and appends cleanly after it', async () => {
     const file = join(dir, 'events.jsonl');
     const before = await openEventLog({ file });

@@ -5,7 +5,7 @@ import type { TopClient } from '#lib/top/client.ts';
 import { TopRateLimitedError, TopTransientError } from '#lib/top/errors.ts';
 import { closeGatewayPools } from '#lib/top/transport.ts';
 import type { Fault } from '#local/top-sim/faults.ts';
-import type { LedgerEntry, TopSimulator } from '#local/top-sim/server.ts';
+import type { LedgerEntry, SimStats, TopSimulator } from '#local/top-sim/server.ts';
 import { callFields, errorResponse, json200, postSigned, simControl } from '#test/helpers/top-raw.ts';
 import {
   appCredentials,
@@ -232,6 +232,21 @@ describe('the faults of the simulator', () => {
       for (let i = 0; i < 3; i++) expect((await call()).response.result?.result_success).toBe(true);
       expect(await outcome(await rawFulfil())).toBe(7);
       expect(sim.ledger).toHaveLength(6);
+    });
+
+    it('counts in its stats the calls it answered with the ban, beside the calls it ran', async () => {
+      clock = T0;
+      await setFaults([{ type: 'rate_limit', qps: 2, ban_seconds: 1 }]);
+      const before = (await simControl(sim, 'GET', '/_sim/stats')).body as SimStats;
+      const outcomes = [];
+      for (let i = 0; i < 4; i++) outcomes.push(await outcome(await rawFulfil()));
+      sim.clearLedger();
+
+      const after = (await simControl(sim, 'GET', '/_sim/stats')).body as SimStats;
+      expect(outcomes).toEqual(['ok', 'ok', 7, 7]);
+      expect(after.rateLimited - before.rateLimited).toBe(2);
+      expect(after.executed - before.executed).toBe(2);
+      expect(after.calls - before.calls).toBe(4);
     });
 
     it('lets qps calls through in every second', async () => {
