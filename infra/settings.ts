@@ -1,5 +1,6 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
+import { REFRESH_BUDGET_SHARE, refreshCallsPerSecond } from '#lib/config/tracking.ts';
 
 /** A context value is wrong; raised before any construct is built, naming every bad key. */
 export class StackSettingsError extends Error {
@@ -54,7 +55,10 @@ export interface StackSettings {
   readonly refresh: {
     /** Worker containers at once (the SQS event source's maximum concurrency). */
     readonly workers: number;
-    /** TOP calls one worker container makes per second at most. */
+    /**
+     * TOP calls one worker container makes in any second at most, bursts included. Times `workers`,
+     * the refresh's budget: at most {@link REFRESH_BUDGET_SHARE} of the platform's limit.
+     */
     readonly callsPerSecond: number;
   };
   /** Where alarms are sent; none means the alarms only show in CloudWatch. */
@@ -63,8 +67,8 @@ export interface StackSettings {
 }
 
 // Context given with `-c` arrives as text; in cdk.json it may be a number.
-const positiveInt = (fallback: number) =>
-  z.coerce.number().int('must be a whole number').positive('must be positive').default(fallback);
+const wholePositive = () => z.coerce.number().int('must be a whole number').positive('must be positive');
+const positiveInt = (fallback: number) => wholePositive().default(fallback);
 
 const RETENTION_DAYS = Object.values(RetentionDays).filter(
   (days): days is number => typeof days === 'number' && days > 0,
@@ -133,7 +137,9 @@ const Context = z.object({
   apiBurstLimit: positiveInt(100),
   // The event source's maximum concurrency is at least 2.
   refreshWorkers: positiveInt(2).pipe(z.number().min(2, 'must be at least 2').max(1000)),
-  refreshCallsPerSecond: positiveInt(20),
+  refreshCallsPerSecond: wholePositive().optional(),
+  // The app's limit at the platform, when known: it sets the pace, and bounds one given.
+  topCallsPerSecond: wholePositive().optional(),
   alarmEmail: z.email('must be an e-mail address').optional(),
   logRetentionDays: positiveInt(90).refine((days) => RETENTION_DAYS.includes(days), {
     message: `must be one of CloudWatch's retention periods (${RETENTION_DAYS.join(', ')})`,
@@ -155,6 +161,8 @@ export function readStackSettings(context: (key: string) => unknown): StackSetti
     );
   }
   const values = parsed.data;
+  const refresh = refreshPace(values);
+  if (typeof refresh === 'string') throw new StackSettingsError([refresh]);
   return {
     stage: values.stage,
     topGatewayUrl: values.topGatewayUrl,
@@ -173,8 +181,35 @@ export function readStackSettings(context: (key: string) => unknown): StackSetti
     },
     publicUrl: values.publicUrl,
     api: { rateLimit: values.apiRateLimit, burstLimit: values.apiBurstLimit },
-    refresh: { workers: values.refreshWorkers, callsPerSecond: values.refreshCallsPerSecond },
+    refresh,
     alarmEmail: values.alarmEmail,
     logRetentionDays: values.logRetentionDays as RetentionDays,
   };
+}
+
+/**
+ * The refresh's workers and each one's pace: `refreshCallsPerSecond`, else the rule's pace for
+ * `topCallsPerSecond` ({@link refreshCallsPerSecond}), else 20. A pace whose budget (times the
+ * workers) is over the rule's share of `topCallsPerSecond` is refused: it would meet the ban.
+ */
+function refreshPace(values: {
+  refreshWorkers: number;
+  refreshCallsPerSecond?: number | undefined;
+  topCallsPerSecond?: number | undefined;
+}): StackSettings['refresh'] | string {
+  const { refreshWorkers: workers, refreshCallsPerSecond: given, topCallsPerSecond: limit } = values;
+  if (limit === undefined) return { workers, callsPerSecond: given ?? 20 };
+  const budget = Math.floor(limit * REFRESH_BUDGET_SHARE);
+  if (given === undefined) {
+    if (budget < workers)
+      return `topCallsPerSecond ${limit} leaves the ${workers} refresh workers less than one call a second each`;
+    return { workers, callsPerSecond: refreshCallsPerSecond(limit, workers) };
+  }
+  if (given * workers > budget) {
+    return (
+      `refreshCallsPerSecond × refreshWorkers (${given} × ${workers} = ${given * workers}) must be at most ` +
+      `${Math.round(REFRESH_BUDGET_SHARE * 100)}% of topCallsPerSecond (${budget} of ${limit}): the refresh would meet the platform's ban`
+    );
+  }
+  return { workers, callsPerSecond: given };
 }

@@ -28,8 +28,22 @@ export interface TopWebhooksStackProps extends StackProps {
 }
 
 const WORKER_TIMEOUT = Duration.seconds(60);
-// Refresh messages taken from SQS at once by one worker invocation.
-const WORKER_BATCH_SIZE = 10;
+
+/**
+ * Refresh messages one worker invocation takes: five seconds of its pace (10 to 1,000). An
+ * invocation's pace waits only in its last order's call and in the hand-over to the next batch,
+ * a small part of five seconds; batches of 10 at 95 calls/s would leave it idle half the time.
+ */
+export const workerBatchSize = (callsPerSecond: number): number =>
+  Math.min(1_000, Math.max(10, callsPerSecond * 5));
+
+/**
+ * Orders one worker invocation refreshes at once (`REFRESH_CONCURRENCY`): its pace over half a
+ * second, the most an order's refresh (its TOP call, write and event) is expected to take, so the
+ * pace is never waiting for a free slot; at least the default 8.
+ */
+export const workerConcurrency = (callsPerSecond: number): number =>
+  Math.max(8, Math.ceil(callsPerSecond / 2));
 
 /**
  * The whole system in one stack: the HTTP API and its nine functions, the three tables, the secrets
@@ -224,13 +238,20 @@ export class TopWebhooksStack extends Stack {
     // A dispatched order is held for one visibility timeout: SQS redelivers before it is due again.
     refreshDispatcher.addEnvironment('REFRESH_LEASE_SECONDS', String(refresh.visibilityTimeout.toSeconds()));
     useEventBus(refreshWorker, 'STATUS_EVENT_BUS_NAME', statusEvents);
-    refreshWorker.addEnvironment('REFRESH_CALLS_PER_SECOND', String(settings.refresh.callsPerSecond));
+    // Each container's pace, times the containers at once (the maximum concurrency): the refresh's
+    // budget of calls to TOP, under the platform's limit (README, "The order-detail refresh").
+    const { callsPerSecond, workers } = settings.refresh;
+    const batchSize = workerBatchSize(callsPerSecond);
+    refreshWorker.addEnvironment('REFRESH_CALLS_PER_SECOND', String(callsPerSecond));
+    refreshWorker.addEnvironment('REFRESH_CONCURRENCY', String(workerConcurrency(callsPerSecond)));
     refreshWorker.addEventSource(
       new SqsEventSource(refresh.queue, {
-        batchSize: WORKER_BATCH_SIZE,
+        batchSize,
+        // More than 10 messages a batch needs a batching window; the backlog of a round fills
+        // batches at once, and a trickle waits at most a second.
+        ...(batchSize > 10 && { maxBatchingWindow: Duration.seconds(1) }),
         reportBatchItemFailures: true,
-        // With the per-container pace, this caps the refresh's calls to TOP.
-        maxConcurrency: settings.refresh.workers,
+        maxConcurrency: workers,
       }),
     );
 

@@ -23,10 +23,40 @@ export interface TrackingConfig {
   readonly eventBridgeEndpoint: string | undefined;
   /** Due orders read per page by the dispatcher. */
   readonly pageSize: number;
-  /** Orders one worker invocation refreshes at once: part of the cap on calls to TOP. */
+  /** Orders one worker invocation refreshes at once: enough to keep its pace (pace × a call's time). */
   readonly concurrency: number;
-  /** Calls a worker container makes to TOP per second at most; 0 = unpaced. */
+  /**
+   * Calls a worker container makes to TOP in any second at most, bursts included; 0 = unpaced.
+   * Times the containers at once, the refresh's budget: see {@link refreshCallsPerSecond}.
+   */
   readonly callsPerSecond: number;
+}
+
+/**
+ * The share of the platform's calls-per-second limit the refresh's workers may use together. The
+ * rest is the margin for the way to the gateway: calls paced apart in a worker can reach it closer
+ * together (a late packet, a busy moment of the worker or of the gateway), and its limiter counts
+ * them as they arrive. 5%: 10 calls of a 200 calls/s limit, about 50 ms of such jitter.
+ */
+export const REFRESH_BUDGET_SHARE = 0.95;
+
+/**
+ * Each worker container's pace (`REFRESH_CALLS_PER_SECOND`) under a platform limit: the budget,
+ * {@link REFRESH_BUDGET_SHARE} of the limit less what the app's other calls need at their peak
+ * (`reservedPerSecond`: the webhooks share the limit), divided among the containers that run at once (the
+ * SQS event source's maximum concurrency in AWS; 1 for the local stack, whose invocations share
+ * one container's pacer). 200 calls/s, one container: 190; two: 95 each.
+ */
+export function refreshCallsPerSecond(
+  limitPerSecond: number,
+  workers: number,
+  reservedPerSecond = 0,
+): number {
+  if (!(workers >= 1) || !Number.isInteger(workers))
+    throw new RangeError('workers must be a whole number ≥ 1');
+  const pace = Math.floor((limitPerSecond * REFRESH_BUDGET_SHARE - reservedPerSecond) / workers);
+  if (!(pace >= 1)) throw new RangeError('the limit leaves each refresh worker less than one call a second');
+  return pace;
 }
 
 /** What a function of the refresh needs besides its table. */

@@ -2,12 +2,13 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { countTopAuthErrors } from '#lib/observability/telemetry.ts';
 import type { RateLimitBan } from '#lib/operations/ban-store.ts';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
+import { coalescingPublisher } from '#lib/tracking/coalescing-publisher.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
-import { type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
+import { type RefreshDeps, type RefreshOutcome, readOrders, refreshOrder } from '#lib/tracking/refresh.ts';
 import { describeError } from './log-fields.ts';
 
 export interface WorkerHandlerDeps extends RefreshDeps {
@@ -22,7 +23,10 @@ export interface WorkerHandlerDeps extends RefreshDeps {
   readonly metrics: Metrics;
 }
 
-const Message = z.object({ logistics_order_id: z.string().min(1), token: z.string().min(1) });
+const Message = z.object({
+  logistics_order_id: z.string().check(z.minLength(1)),
+  token: z.string().check(z.minLength(1)),
+});
 
 const METRICS: Record<RefreshOutcome, string> = {
   changed: 'StatusChanged',
@@ -41,13 +45,17 @@ const METRICS: Record<RefreshOutcome, string> = {
  */
 export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   const { logger, metrics } = deps;
+  // The status events of orders refreshed at once leave together.
+  const refreshing = { ...deps, events: coalescingPublisher(deps.events) };
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     const failures: { itemIdentifier: string }[] = [];
     const queue = [...event.Records];
+    // The batch's orders in one read; should it fail, each message reads its own order.
+    const orders = await readOrders(deps, queue.flatMap(refreshMessage)).catch(() => undefined);
     const work = async () => {
       for (let record = queue.shift(); record; record = queue.shift()) {
-        const outcome = await refreshRecord(deps, record, context).catch((error: unknown) => {
+        const outcome = await refreshRecord(refreshing, record, context, orders).catch((error: unknown) => {
           logger.error('refresh failed; SQS will deliver it again', { error: describeError(error, true) });
           failures.push({ itemIdentifier: record.messageId });
           return undefined;
@@ -63,7 +71,12 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   };
 }
 
-async function refreshRecord(deps: WorkerHandlerDeps, record: SQSRecord, context: Context) {
+async function refreshRecord(
+  deps: WorkerHandlerDeps,
+  record: SQSRecord,
+  context: Context,
+  orders: Awaited<ReturnType<typeof readOrders>> | undefined,
+) {
   const parsed = Message.safeParse(safeJson(record.body));
   if (!parsed.success) {
     // Not ours to retry: a malformed message would fail the same way each time.
@@ -71,8 +84,13 @@ async function refreshRecord(deps: WorkerHandlerDeps, record: SQSRecord, context
     return undefined;
   }
   const deadlineMs = topDeadlineFor(deps.topDeadlineMs, context.getRemainingTimeInMillis());
-  return refreshOrder(deps, parsed.data, { deadlineMs, ban: deps.ban, pacer: deps.pacer });
+  return refreshOrder(deps, parsed.data, { deadlineMs, ban: deps.ban, pacer: deps.pacer, orders });
 }
+
+const refreshMessage = (record: SQSRecord) => {
+  const parsed = Message.safeParse(safeJson(record.body));
+  return parsed.success ? [parsed.data] : [];
+};
 
 const safeJson = (text: string): unknown => {
   try {

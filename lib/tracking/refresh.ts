@@ -50,6 +50,21 @@ export type RefreshOutcome =
   | 'parked'
   | 'skipped';
 
+/** The bans the refreshes met, by the ban clock they share (one per container). */
+const bansMet = new WeakMap<RateLimitBan, number>();
+
+/**
+ * The orders a batch of messages names, read at once (one BatchGetItem per 100) rather than one
+ * read per message. Read before their turns at TOP: what changed meanwhile is caught by the save,
+ * which only the holder of the current dispatch can make.
+ */
+export async function readOrders(
+  deps: Pick<RefreshDeps, 'tracking'>,
+  messages: readonly RefreshMessage[],
+): Promise<ReadonlyMap<string, TrackedOrder | undefined>> {
+  return deps.tracking.getMany(messages.map((message) => message.logistics_order_id));
+}
+
 /**
  * Refreshes one dispatched order: queries TOP, keeps the full snapshot, records and publishes a
  * status change, and schedules the next refresh. Nothing here drops an order: every failure
@@ -62,10 +77,14 @@ export async function refreshOrder(
     readonly deadlineMs: number;
     readonly ban: RateLimitBan;
     readonly pacer?: CallPacer | undefined;
+    /** The orders of the message's batch, read at once ({@link readOrders}); others are read here. */
+    readonly orders?: ReadonlyMap<string, TrackedOrder | undefined> | undefined;
   },
 ): Promise<RefreshOutcome> {
   const now = deps.now ?? Date.now;
-  const order = await deps.tracking.get(message.logistics_order_id);
+  const order = options.orders?.has(message.logistics_order_id)
+    ? options.orders.get(message.logistics_order_id)
+    : await deps.tracking.get(message.logistics_order_id);
   if (!order || order.dispatch_token !== message.token) return 'skipped';
   const save = async (next: TrackedOrder, outcome: RefreshOutcome): Promise<RefreshOutcome> =>
     (await deps.tracking.save(next, message.token)) ? outcome : 'skipped';
@@ -89,10 +108,14 @@ export async function refreshOrder(
       : save(failedAt({ kind: 'credentials', message: 'TOP credentials unavailable' }), 'failed');
   }
 
-  await options.pacer?.take();
-  // Checked after waiting for its turn: a ban another order met meanwhile counts too.
+  // Read before the order's turn at the pacer: a read of the shared ban (one a second) must not
+  // hold back calls whose turn has come, which would then leave together, closer than paced.
   const banUntil = await options.ban.until();
   if (banUntil > now()) return save({ ...order, next_refresh_at: banUntil }, 'banned');
+  await options.pacer?.take();
+  // And after it, without waiting: a ban another order of this container met meanwhile counts too.
+  const metUntil = bansMet.get(options.ban) ?? 0;
+  if (metUntil > now()) return save({ ...order, next_refresh_at: metUntil }, 'banned');
 
   let response: FindOrderResponse;
   try {
@@ -118,6 +141,7 @@ export async function refreshOrder(
     const fields = { kind: error.kind, message: error.message, code: error.code, sub_code: error.subCode };
     if (error instanceof TopRateLimitedError) {
       const until = now() + (error.retryAfterMs ?? deps.schedule.intervalMs);
+      bansMet.set(options.ban, Math.max(bansMet.get(options.ban) ?? 0, until));
       await options.ban.extend(until);
       return save(failedAt(fields, until), 'banned');
     }

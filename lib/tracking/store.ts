@@ -1,4 +1,11 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { storeCalls } from '#lib/dynamo/calls.ts';
 import { type TableOptions, TableStore } from '#lib/dynamo/table-store.ts';
 import { fitsInKey } from '#lib/flows/key-field.ts';
@@ -19,6 +26,10 @@ export type { ListedOrder } from './order-item.ts';
 export type { ParkedSeller } from './parked-seller-item.ts';
 
 const dynamo = storeCalls('logistics-orders store');
+
+// BatchGetItem takes at most 100 keys a request, and may leave some unprocessed under load.
+const BATCH_GET_KEYS = 100;
+const BATCH_GET_ROUNDS = 3;
 
 /** A page of the index: what it listed and where the next page starts. */
 export interface IndexPage<T> {
@@ -70,6 +81,43 @@ export class TrackingStore extends TableStore {
       return undefined;
     }
     return orderFromItem(Item);
+  }
+
+  /**
+   * Several tracked orders at once (BatchGetItem, consistent reads), as {@link get} reads one: each
+   * id maps to its order, or to `undefined` when none is tracked. An id whose key DynamoDB left
+   * unprocessed after a few rounds is missing from the map: the caller reads it on its own.
+   */
+  async getMany(logisticsOrderIds: readonly string[]): Promise<Map<string, TrackedOrder | undefined>> {
+    const read = new Map<string, TrackedOrder | undefined>();
+    const ids = [...new Set(logisticsOrderIds)].filter((id) => fitsInKey(id));
+    for (const id of logisticsOrderIds) if (!fitsInKey(id)) read.set(id, undefined);
+    for (let i = 0; i < ids.length; i += BATCH_GET_KEYS) {
+      const chunk = ids.slice(i, i + BATCH_GET_KEYS);
+      const found = new Map<string, Record<string, unknown>>();
+      let pending: Record<string, unknown>[] = chunk.map(orderKey);
+      for (let round = 0; pending.length > 0 && round < BATCH_GET_ROUNDS; round++) {
+        const { Responses, UnprocessedKeys } = await dynamo.call('read logistics orders', () =>
+          this.doc.send(
+            new BatchGetCommand({
+              RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } },
+            }),
+          ),
+        );
+        for (const item of Responses?.[this.table] ?? []) found.set(String(item.pk), item);
+        pending = (UnprocessedKeys?.[this.table]?.Keys ?? []) as Record<string, unknown>[];
+      }
+      const unprocessed = new Set(pending.map((key) => String(key.pk)));
+      const nowSeconds = this.nowSeconds();
+      for (const id of chunk) {
+        const { pk } = orderKey(id);
+        if (unprocessed.has(pk)) continue;
+        const item = found.get(pk);
+        const live = item && !(typeof item.expires_at === 'number' && item.expires_at < nowSeconds);
+        read.set(id, live ? orderFromItem(item) : undefined);
+      }
+    }
+    return read;
   }
 
   /** Orders due for a refresh at `now`, oldest first, one page at a time. */

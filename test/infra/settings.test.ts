@@ -51,6 +51,28 @@ describe('readStackSettings', () => {
     expect(settings.logRetentionDays).toBe(30);
   });
 
+  it('paces the refresh workers at their share of 95% of the platform limit when given one', () => {
+    expect(from({ topCallsPerSecond: '200' }).refresh).toEqual({ workers: 2, callsPerSecond: 95 });
+    expect(from({ topCallsPerSecond: 200, refreshWorkers: 4 }).refresh).toEqual({
+      workers: 4,
+      callsPerSecond: 47,
+    });
+    expect(
+      from({ topCallsPerSecond: '200', refreshWorkers: '2', refreshCallsPerSecond: '90' }).refresh,
+    ).toEqual({ workers: 2, callsPerSecond: 90 });
+  });
+
+  it('refuses a refresh pace whose budget is over 95% of the platform limit, naming both', () => {
+    const over = () => from({ topCallsPerSecond: '200', refreshWorkers: '2', refreshCallsPerSecond: '100' });
+    expect(over).toThrow(StackSettingsError);
+    expect(over).toThrow(
+      'refreshCallsPerSecond × refreshWorkers (100 × 2 = 200) must be at most 95% of topCallsPerSecond (190 of 200)',
+    );
+    expect(() => from({ topCallsPerSecond: '1', refreshWorkers: '2' })).toThrow(
+      'topCallsPerSecond 1 leaves the 2 refresh workers less than one call a second each',
+    );
+  });
+
   it('takes the AliExpress host with or without its trailing slash, and the TOP protocol for aliexpress.* calls', () => {
     expect(from({ aeGatewayUrl: 'https://api.aliexpress.example/', aeProtocol: 'top' })).toMatchObject({
       aeGatewayUrl: 'https://api.aliexpress.example',

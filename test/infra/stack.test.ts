@@ -254,23 +254,42 @@ describe('the refresh queue, its event source and the status bus', () => {
     }
   });
 
-  it('feeds the worker in batches with partial batch responses and a concurrency cap', () => {
+  it('feeds the worker batches of five seconds of its pace, with partial batch responses and a concurrency cap', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: logicalIdOf(stack, stack.functions['refresh-worker'] as never) },
-      BatchSize: 10,
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       ScalingConfig: { MaximumConcurrency: 2 },
     });
     expect(worker.Environment.Variables.REFRESH_CALLS_PER_SECOND).toBe('20');
+    expect(worker.Environment.Variables.REFRESH_CONCURRENCY).toBe('10');
   });
 
-  it('takes the worker count and pace from context', () => {
+  it('takes the worker count and pace from context, and sizes batches and concurrency by the pace', () => {
     const scaled = synthStack({ refreshWorkers: '5', refreshCallsPerSecond: '8' });
     scaled.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 40,
       ScalingConfig: { MaximumConcurrency: 5 },
     });
     scaled.template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ REFRESH_CALLS_PER_SECOND: '8' }) },
+      Environment: {
+        Variables: Match.objectLike({ REFRESH_CALLS_PER_SECOND: '8', REFRESH_CONCURRENCY: '8' }),
+      },
+    });
+  });
+
+  it('paces each worker at its share of the budget under the platform limit it is given', () => {
+    const limited = synthStack({ refreshWorkers: '2', topCallsPerSecond: '200' });
+    limited.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BatchSize: 475,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 2 },
+    });
+    limited.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ REFRESH_CALLS_PER_SECOND: '95', REFRESH_CONCURRENCY: '48' }),
+      },
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { loadConfig } from '#lib/config/config.ts';
-import type { TrackingConfigFor } from '#lib/config/tracking.ts';
+import { refreshCallsPerSecond, type TrackingConfigFor } from '#lib/config/tracking.ts';
 import type { TrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 import type { RefreshQueue, StatusEventPublisher } from '#lib/tracking/ports.ts';
 import { configProblemsOf, LOCAL_ENV } from '#test/helpers/config.ts';
@@ -62,5 +62,24 @@ describe('the tracking section', () => {
     expectTypeOf<TrackingRuntime<TrackingConfigFor<never>>['queue']>().toEqualTypeOf<
       RefreshQueue | undefined
     >();
+  });
+});
+
+describe('refreshCallsPerSecond', () => {
+  it("gives each worker container its share of 95% of the platform's limit", () => {
+    expect(refreshCallsPerSecond(200, 1)).toBe(190);
+    expect(refreshCallsPerSecond(200, 2)).toBe(95);
+    expect(refreshCallsPerSecond(200, 3)).toBe(63);
+  });
+
+  it("leaves out what the app's other calls need at their peak", () => {
+    expect(refreshCallsPerSecond(200, 2, 30)).toBe(80);
+  });
+
+  it('refuses a limit that leaves a worker less than one call a second, and a worker count that is not whole', () => {
+    expect(() => refreshCallsPerSecond(1, 2)).toThrow(RangeError);
+    expect(() => refreshCallsPerSecond(200, 200, 30)).toThrow(RangeError);
+    expect(() => refreshCallsPerSecond(200, 0)).toThrow(RangeError);
+    expect(() => refreshCallsPerSecond(200, 1.5)).toThrow(RangeError);
   });
 });

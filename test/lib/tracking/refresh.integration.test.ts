@@ -1,5 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RateLimitBan } from '#lib/operations/ban-store.ts';
+import { CallPacer } from '#lib/tracking/pacer.ts';
 import type { RefreshMessage } from '#lib/tracking/ports.ts';
+import { refreshOrder } from '#lib/tracking/refresh.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
 
@@ -114,6 +117,18 @@ describe('refreshing tracked orders', () => {
     expect(queries() - before).toBe(30);
   });
 
+  it('sends each ten due orders to the workers as soon as they are claimed, as one message batch', async () => {
+    stack = await trackingHarness(parts);
+    for (let i = 0; i < 25; i++)
+      await stack.track({ logistics_order_id: `BP45${String(i).padStart(2, '0')}` });
+    const sent: number[] = [];
+
+    const report = await stack.dispatchTo({ send: async (batch) => void sent.push(batch.length) });
+
+    expect(report).toMatchObject({ dispatched: 25 });
+    expect(sent.filter((size) => size > 0)).toEqual([10, 10, 5]);
+  });
+
   it('refreshes in the next round the orders of a worker that died before taking them', async () => {
     stack = await trackingHarness(parts);
     for (let i = 0; i < 5; i++) await stack.track({ logistics_order_id: `BP5${i}` });
@@ -146,6 +161,78 @@ describe('refreshing tracked orders', () => {
     expect((await stack.view('BP600')).body).toMatchObject({ status: '1', last_error: null });
   });
 
+  it("reads the shared ban before an order's turn at the pacer, never between its turn and its call", async () => {
+    stack = await trackingHarness(parts);
+    await stack.track({ logistics_order_id: 'BP800' });
+    const messages: RefreshMessage[] = [];
+    await stack.dispatchTo({ send: async (batch) => void messages.push(...batch) });
+    const steps: string[] = [];
+    // A read of the shared record may take a while: a call whose turn came must not wait for it.
+    const ban: RateLimitBan = {
+      until: async () => {
+        steps.push('ban read');
+        return 0;
+      },
+      extend: async () => {},
+    };
+    const pacer = new CallPacer(1_000);
+    const take = pacer.take.bind(pacer);
+    pacer.take = async () => {
+      await take();
+      steps.push('turn');
+    };
+    const before = queries();
+
+    const outcome = await refreshOrder(refreshDeps(stack), messages[0] as RefreshMessage, {
+      deadlineMs: 2_000,
+      ban,
+      pacer,
+    });
+
+    expect(outcome).toBe('changed');
+    expect(steps).toEqual(['ban read', 'turn']);
+    expect(queries() - before).toBe(1);
+  });
+
+  it('stops the calls of orders whose turn comes after one met a ban, before the shared record says so', async () => {
+    stack = await trackingHarness(parts);
+    for (const id of ['BP810', 'BP811']) await stack.track({ logistics_order_id: id });
+    const messages: RefreshMessage[] = [];
+    await stack.dispatchTo({ send: async (batch) => void messages.push(...batch) });
+    // The shared record has not caught up yet: only what this container met tells of the ban.
+    const ban: RateLimitBan = { until: async () => 0, extend: async () => {} };
+    parts.sim.faults.set([
+      {
+        type: 'error',
+        code: 7,
+        msg: 'App Call Limited',
+        sub_msg: 'This ban will last for 10 more seconds',
+        count: 1,
+      },
+    ]);
+    const before = parts.sim.stats().calls;
+    const options = { deadlineMs: 2_000, ban, pacer: new CallPacer(1_000) };
+
+    const outcomes = [];
+    for (const message of messages) outcomes.push(await refreshOrder(refreshDeps(stack), message, options));
+
+    expect(outcomes).toEqual(['banned', 'banned']);
+    expect(parts.sim.stats().calls - before).toBe(1);
+  });
+
+  it('refreshes each order of a batch on its own when reading the batch at once fails', async () => {
+    stack = await trackingHarness(parts);
+    const ids = Array.from({ length: 12 }, (_, i) => `BP82${String(i).padStart(2, '0')}`);
+    for (const id of ids) await stack.track({ logistics_order_id: id });
+    stack.runtime.tracking.getMany = async () => {
+      throw new Error('DynamoDB is unavailable');
+    };
+
+    expect(await stack.round()).toMatchObject({ dispatched: ids.length });
+
+    for (const id of ids) expect((await stack.view(id)).body.status).toBe('1');
+  });
+
   it('waits out a rate-limit ban shared with the webhooks, without calling TOP during it', async () => {
     stack = await trackingHarness(parts, { env: { REFRESH_CONCURRENCY: '1' }, queue: { maxConcurrency: 1 } });
     for (let i = 0; i < 20; i++)
@@ -170,4 +257,11 @@ describe('refreshing tracked orders', () => {
       expect((await stack.view(`BP7${String(i).padStart(2, '0')}`)).body.status).toBe('1');
     }
   });
+});
+
+/** What `refreshOrder` needs, from the harness's runtime. */
+const refreshDeps = (harness: TrackingHarness) => ({
+  ...harness.runtime,
+  events: harness.events.publisher,
+  schedule: harness.runtime.trackingConfig.schedule,
 });

@@ -47,6 +47,27 @@ describe('TrackingStore against dynalite', () => {
     expect((await store.get('BP1'))?.seller_id).toBe('shop-1');
   });
 
+  it('reads many orders at once, each id to its order or to nothing, past 100 keys a request', async () => {
+    const { store, clock } = await freshStore();
+    const ids = Array.from({ length: 150 }, (_, i) => `BPM${i}`);
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(ids.slice(i, i + 50).map((id) => store.register(order(id, clock.now))));
+    }
+    await store.register(order('GONE', clock.now, { expires_at: Math.floor(clock.now / 1000) - 1 }));
+
+    const read = await store.getMany([...ids, 'NEVER', 'GONE', 'X'.repeat(5_000)]);
+
+    expect(read.size).toBe(ids.length + 3);
+    expect(read.get('BPM0')).toEqual(await store.get('BPM0'));
+    expect(read.get('BPM149')?.logistics_order_id).toBe('BPM149');
+    expect([read.get('NEVER'), read.get('GONE'), read.get('X'.repeat(5_000))]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(read.has('NEVER')).toBe(true);
+  });
+
   it('lists due orders page by page, oldest first, and not those due later', async () => {
     const { store, clock } = await freshStore();
     for (let i = 0; i < 5; i++) await store.register(order(`BP${i}`, clock.now - 100 + i));
