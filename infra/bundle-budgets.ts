@@ -5,13 +5,13 @@
  * only with the reason in the commit that does.
  */
 export const BUNDLE_BUDGETS: Readonly<Record<string, number>> = {
-  'wms-delivery': 1_140_000,
-  'storefront-fulfill': 1_140_000,
-  tracking: 1_180_000,
-  'operator-api': 1_205_000,
-  'retry-sweeper': 1_135_000,
-  'refresh-dispatcher': 1_175_000,
-  'refresh-worker': 1_180_000,
-  'oauth-callback': 1_125_000,
-  'token-renewal': 1_125_000,
+  'wms-delivery': 520_000,
+  'storefront-fulfill': 530_000,
+  tracking: 515_000,
+  'operator-api': 550_000,
+  'retry-sweeper': 520_000,
+  'refresh-dispatcher': 550_000,
+  'refresh-worker': 545_000,
+  'oauth-callback': 515_000,
+  'token-renewal': 510_000,
 };
