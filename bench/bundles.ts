@@ -1,5 +1,6 @@
-// `npm run bench -- bundles`: each function's bundle as a deploy uploads it, and how long Node takes
-// to load it (the module-scope part of a cold start: config, clients), beside an empty Node start.
+// `npm run bench -- bundles` (P5): each function's bundle as a deploy uploads it, and how long Node
+// takes to load it (the module-scope part of a cold start: config, clients), beside the bare handler
+// of `bench/bare-handler/`, bundled by the same HouseFunction settings.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,65 +8,105 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { BUNDLE_LOAD_ENVIRONMENT, synthesizeBundles } from '#infra/function-bundles.ts';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { HouseFunction } from '#infra/constructs/house-function.ts';
+import {
+  BUNDLE_LOAD_ENVIRONMENT,
+  type FunctionBundle,
+  stagedBundle,
+  synthesizeBundles,
+} from '#infra/function-bundles.ts';
+import { median } from './harness.ts';
 
 const run = promisify(execFile);
 const RUNS = 21;
 
 const COLD_START_ENV = { PATH: process.env.PATH ?? '', ...BUNDLE_LOAD_ENVIRONMENT };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-};
+/** A bundle's size and load time, and both as multiples of the bare handler's. */
+export interface BundleFigure {
+  readonly service: string;
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly importMs: number;
+  readonly bytesRatio: number;
+  readonly importRatio: number;
+}
 
-/** Wall time of a whole `node` process, and the time its `import()` of `file` took inside it. */
-async function timeProcess(file: string | undefined): Promise<{ processMs: number; importMs: number }> {
-  const script = file
-    ? `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)});
-       process.stdout.write(String(performance.now() - t));`
-    : 'process.stdout.write("0")';
-  const start = performance.now();
-  // As deployed: the functions run with --enable-source-maps (NODE_OPTIONS).
+export interface BundleFigures {
+  readonly bare: { readonly bytes: number; readonly importMs: number };
+  readonly functions: readonly BundleFigure[];
+}
+
+/** The time a fresh `node` took to `import()` `file`, as the functions run (with source maps). */
+async function importMs(file: string): Promise<number> {
+  const script = `const t = performance.now(); await import(${JSON.stringify(pathToFileURL(file).href)});
+     process.stdout.write(String(performance.now() - t));`;
   const { stdout } = await run(
     process.execPath,
     ['--enable-source-maps', '--input-type=module', '-e', script],
-    {
-      env: COLD_START_ENV,
-    },
+    { env: COLD_START_ENV },
   );
-  return { processMs: performance.now() - start, importMs: Number(stdout) };
+  return Number(stdout);
 }
 
-export async function bundleFigures(): Promise<void> {
+/** The bare handler, synthesized as a function of its own with the house settings. */
+async function synthesizeBareHandler(outdir: string): Promise<FunctionBundle> {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'BareHandler');
+  const fn = new HouseFunction(stack, 'Bare', {
+    entry: 'bench/bare-handler/index.ts',
+    description: 'the anchor of the bundle comparison',
+    timeout: Duration.seconds(10),
+    logRetention: RetentionDays.ONE_DAY,
+  });
+  app.synth();
+  return stagedBundle(outdir, stack, 'bare handler', fn);
+}
+
+export async function bundleFigures(): Promise<BundleFigures> {
   const outdir = await mkdtemp(join(tmpdir(), 'top-webhooks-bench-'));
   try {
     const started = performance.now();
-    const bundles = await synthesizeBundles(outdir);
+    const functions = await synthesizeBundles(join(outdir, 'functions'));
+    const bare = await synthesizeBareHandler(join(outdir, 'bare'));
     console.log(
-      `\nFunction bundles (cdk synth with esbuild: ${((performance.now() - started) / 1000).toFixed(1)} s)`,
+      `\nP5 · Function bundles beside the bare handler (cdk synth with esbuild: ${((performance.now() - started) / 1000).toFixed(1)} s)`,
     );
-
-    const empty: number[] = [];
-    for (let i = 0; i < RUNS; i++) empty.push((await timeProcess(undefined)).processMs);
-    const emptyMs = median(empty);
-    console.log(`  empty Node start: ${emptyMs.toFixed(0)} ms (median of ${RUNS})`);
-    console.log(
-      '  function             bundle    gzip   map   import (median)   process (median)   process − empty',
-    );
-    for (const bundle of bundles) {
-      const gzip = gzipSync(await readFile(bundle.file)).length;
-      const samples: { processMs: number; importMs: number }[] = [];
-      for (let i = 0; i < RUNS; i++) samples.push(await timeProcess(bundle.file));
-      const importMs = median(samples.map((s) => s.importMs));
-      const processMs = median(samples.map((s) => s.processMs));
+    // Taken in turns, so a busy moment of the machine weighs on every bundle alike.
+    const all = [bare, ...functions];
+    const samples = all.map((): number[] => []);
+    for (let i = 0; i < RUNS; i++) {
+      for (const [index, bundle] of all.entries()) samples[index]?.push(await importMs(bundle.file));
+    }
+    const medians = samples.map(median);
+    const bareMs = medians[0] ?? Number.NaN;
+    console.log('  bundle               bytes      gzip    import (median of 21)   bytes ×   import ×');
+    console.log(`  ${line(bare.service, bare.bytes, gzip(await readFile(bare.file)), bareMs)}`);
+    const figures: BundleFigure[] = [];
+    for (const [index, bundle] of functions.entries()) {
+      const ms = medians[index + 1] ?? Number.NaN;
+      const figure = {
+        service: bundle.service,
+        bytes: bundle.bytes,
+        gzipBytes: gzip(await readFile(bundle.file)),
+        importMs: ms,
+        bytesRatio: bundle.bytes / bare.bytes,
+        importRatio: ms / bareMs,
+      };
+      figures.push(figure);
       console.log(
-        `  ${bundle.service.padEnd(19)} ${kb(bundle.bytes)} ${kb(gzip)} ${kb(bundle.sourceMapBytes)}   ${importMs.toFixed(0).padStart(6)} ms         ${processMs.toFixed(0).padStart(6)} ms          ${(processMs - emptyMs).toFixed(0).padStart(5)} ms`,
+        `  ${line(bundle.service, figure.bytes, figure.gzipBytes, ms)}   ${figure.bytesRatio.toFixed(2).padStart(6)}   ${figure.importRatio.toFixed(2).padStart(7)}`,
       );
     }
+    return { bare: { bytes: bare.bytes, importMs: bareMs }, functions: figures };
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }
 }
 
+const gzip = (code: Buffer) => gzipSync(code).length;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(0).padStart(5)} KB`;
+const line = (name: string, bytes: number, gzipBytes: number, ms: number) =>
+  `${name.padEnd(19)} ${kb(bytes)}  ${kb(gzipBytes)}   ${ms.toFixed(1).padStart(8)} ms          `;

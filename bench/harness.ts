@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { Pool } from 'undici';
 import { signWebhook } from '#lib/webhooks/sign.ts';
 import { SIM_DEFAULTS } from '#local/top-sim/settings.ts';
 
@@ -106,13 +107,37 @@ export async function postSigned(url: string, path: string, secret: string, body
     body: raw,
     secret,
   });
-  const response = await fetch(`${url}${path}`, {
+  const origin = new URL(url).origin;
+  const response = await poolFor(origin).request({
+    origin,
+    path,
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: raw,
   });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${path} answered ${response.status}: ${text}`);
+  const text = await response.body.text();
+  if (response.statusCode < 200 || response.statusCode > 299) {
+    throw new Error(`${path} answered ${response.statusCode}: ${text}`);
+  }
+}
+
+// The load's own cost stays small beside what it measures: fetch spends about eight times the CPU
+// of an undici pool per request, on the same two cores as the stack.
+const pools = new Map<string, Pool>();
+const poolFor = (origin: string): Pool => {
+  let pool = pools.get(origin);
+  if (!pool) {
+    pool = new Pool(origin, { connections: 64 });
+    pools.set(origin, pool);
+  }
+  return pool;
+};
+
+/** Closes the pools `postSigned` opened. */
+export async function closeLoadPools(): Promise<void> {
+  const closing = [...pools.values()].map((pool) => pool.close());
+  pools.clear();
+  await Promise.all(closing);
 }
 
 export const simStats = async (simUrl: string) =>

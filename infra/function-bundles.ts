@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { App, type CfnElement, type Stack } from 'aws-cdk-lib';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, IFunction } from 'aws-cdk-lib/aws-lambda';
 import { buildApp } from './build-app.ts';
 
 /**
@@ -52,13 +52,21 @@ export async function synthesizeBundles(
   const stack = buildApp(app);
   app.synth();
   return Promise.all(
-    Object.entries(stack.functions).map(async ([service, fn]) => {
-      const dir = join(outdir, `asset.${assetHash(stack, fn.node.defaultChild as CfnFunction)}`);
-      const file = join(dir, 'index.mjs');
-      const [bundle, map] = await Promise.all([stat(file), stat(`${file}.map`)]);
-      return { service, dir, file, bytes: bundle.size, sourceMapBytes: map.size };
-    }),
+    Object.entries(stack.functions).map(([service, fn]) => stagedBundle(outdir, stack, service, fn)),
   );
+}
+
+/** Where `cdk synth` into `outdir` staged `fn`'s bundle, and its sizes. */
+export async function stagedBundle(
+  outdir: string,
+  stack: Stack,
+  service: string,
+  fn: IFunction,
+): Promise<FunctionBundle> {
+  const dir = join(outdir, `asset.${assetHash(stack, fn.node.defaultChild as CfnFunction)}`);
+  const file = join(dir, 'index.mjs');
+  const [bundle, map] = await Promise.all([stat(file), stat(`${file}.map`)]);
+  return { service, dir, file, bytes: bundle.size, sourceMapBytes: map.size };
 }
 
 // The function's code is the asset `<hash>.zip`; synth staged it as the folder `asset.<hash>`.
