@@ -1,7 +1,6 @@
 // P6 in `npm run bench`, for the refresh: the DynamoDB requests the worker makes per refreshed order,
 // counted on the wire of the client its handler is built on. The worker handler runs in this
 // process, with dynalite and the simulator, fed in SQS batches of 10 as the event source feeds it.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { loadConfig } from '#lib/config/config.ts';
 import { refreshWorkerHandler } from '#lib/handlers/refresh-worker.ts';
@@ -11,6 +10,7 @@ import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 import { dispatchDueOrders } from '#lib/tracking/dispatch.ts';
 import type { LogisticsOrderStatusChanged, RefreshMessage } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
+import { countedDynamoDB } from '#local/counted-dynamodb.ts';
 import { ensureTable, startLocalDynamo } from '#local/dynamo.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
 import { LOCAL_DEFAULTS } from '#local/settings.ts';
@@ -34,19 +34,7 @@ export async function refreshRequestsPerOrder(): Promise<number> {
     appSecret: SIM_DEFAULTS.appSecret,
     sessions: [SIM_DEFAULTS.session],
   });
-  const sent: string[] = [];
-  const dynamodb = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  dynamodb.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(String(context.commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const { client: dynamodb, sent } = countedDynamoDB(dynamo.endpoint);
   try {
     await ensureTable(dynamodb, 'operations', operationsTableDefinition);
     await ensureTable(dynamodb, 'logistics-orders', logisticsOrdersTableDefinition);

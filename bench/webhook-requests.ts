@@ -3,7 +3,6 @@
 // gateway, with dynalite and the simulator, as `npm start` runs them.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '#lib/config/config.ts';
 import { storefrontFulfillFlow } from '#lib/flows/storefront-fulfill.ts';
 import { wmsDeliveryFlow } from '#lib/flows/wms-delivery.ts';
@@ -12,6 +11,7 @@ import { operationsTableDefinition } from '#lib/operations/table.ts';
 import { buildRuntime } from '#lib/runtime/runtime.ts';
 import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 import { signWebhook } from '#lib/webhooks/sign.ts';
+import { countedDynamoDB } from '#local/counted-dynamodb.ts';
 import { ensureTable, startLocalDynamo } from '#local/dynamo.ts';
 import { startLocalGateway } from '#local/gateway/server.ts';
 import { WEBHOOK_PATHS } from '#local/routes.ts';
@@ -41,19 +41,7 @@ export async function webhookRequestFigures(): Promise<WebhookRequestFigures> {
     appSecret: SIM_DEFAULTS.appSecret,
     sessions: [SIM_DEFAULTS.session],
   });
-  const sent: string[] = [];
-  const dynamodb = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  dynamodb.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(String(context.commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const { client: dynamodb, sent } = countedDynamoDB(dynamo.endpoint);
   let gateway: Awaited<ReturnType<typeof startLocalGateway>> | undefined;
   try {
     await ensureTable(dynamodb, 'operations', operationsTableDefinition);

@@ -1,28 +1,19 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshMessage } from '#lib/tracking/ports.ts';
+import { countedDynamoDB } from '#local/counted-dynamodb.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
 
 // What the refresh worker asks of DynamoDB, counted on the wire of the client its runtime is built
 // on: the in-process queue hands it batches of 10, as the SQS event source does.
 const parts = useTestParts({ statusStepMs: 1_000_000_000 });
-const sent: string[] = [];
+let sent: string[] = [];
 let stack: TrackingHarness;
 
 beforeAll(async () => {
-  const dynamodb = new DynamoDBClient({
-    endpoint: parts.dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  dynamodb.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(String(context.commandName).replace(/Command$/, ''));
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
+  const counted = countedDynamoDB(parts.dynamo.endpoint);
+  sent = counted.sent;
+  const dynamodb = counted.client;
   stack = await trackingHarness(parts, { overrides: { dynamodb } });
 });
 afterAll(async () => {
