@@ -10,12 +10,8 @@ import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
 import { dispatchDueOrders } from '#lib/tracking/dispatch.ts';
 import type { LogisticsOrderStatusChanged, RefreshMessage } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
-import { countedDynamoDB } from '#local/counted-dynamodb.ts';
-import { ensureTable, startLocalDynamo } from '#local/dynamo.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
-import { LOCAL_DEFAULTS } from '#local/settings.ts';
-import { startTopSimulator } from '#local/top-sim/server.ts';
-import { SIM_DEFAULTS } from '#local/top-sim/settings.ts';
+import { startCountedParts } from './counted-parts.ts';
 import { fmt } from './harness.ts';
 
 const ORDERS = 100;
@@ -28,37 +24,17 @@ const BATCH = 10;
  * dispatcher's claims, one write per order, are printed beside them). Printed, and returned.
  */
 export async function refreshRequestsPerOrder(): Promise<number> {
-  const dynamo = await startLocalDynamo();
-  const sim = await startTopSimulator({
-    appKey: SIM_DEFAULTS.appKey,
-    appSecret: SIM_DEFAULTS.appSecret,
-    sessions: [SIM_DEFAULTS.session],
+  const parts = await startCountedParts({
+    operations: operationsTableDefinition,
+    'logistics-orders': logisticsOrdersTableDefinition,
   });
-  const { client: dynamodb, sent } = countedDynamoDB(dynamo.endpoint);
+  const { sent, sim } = parts;
   try {
-    await ensureTable(dynamodb, 'operations', operationsTableDefinition);
-    await ensureTable(dynamodb, 'logistics-orders', logisticsOrdersTableDefinition);
     const config = loadConfig(
-      {
-        OPERATIONS_TABLE: 'operations',
-        LOGISTICS_ORDERS_TABLE: 'logistics-orders',
-        TOP_GATEWAY_URL: sim.url,
-        AE_GATEWAY_URL: sim.aeUrl,
-        TOP_APP_KEY: SIM_DEFAULTS.appKey,
-        TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
-        TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
-        WMS_WEBHOOK_SECRET: LOCAL_DEFAULTS.WMS_WEBHOOK_SECRET,
-        STOREFRONT_WEBHOOK_SECRET: LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET,
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-      },
+      { ...parts.env, OPERATIONS_TABLE: 'operations', LOGISTICS_ORDERS_TABLE: 'logistics-orders' },
       { tracking: [] },
     );
-    // The handler's metric lines would bury the figure: off while its metrics are built.
-    const metricsSetting = process.env.POWERTOOLS_METRICS_DISABLED;
-    process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-    const runtime = buildTrackingRuntime(config, 'bench', { dynamodb }, { sellers: buildSellerParts });
-    if (metricsSetting === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
-    else process.env.POWERTOOLS_METRICS_DISABLED = metricsSetting;
+    const runtime = buildTrackingRuntime(config, 'bench', parts.overrides, { sellers: buildSellerParts });
     const { tracking, trackingConfig } = runtime;
     const now = Date.now();
     for (let i = 0; i < ORDERS; i++) {
@@ -109,9 +85,7 @@ export async function refreshRequestsPerOrder(): Promise<number> {
     );
     return perOrder;
   } finally {
-    dynamodb.destroy();
-    await sim.close();
-    await dynamo.close();
+    await parts.close();
   }
 }
 

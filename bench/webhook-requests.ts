@@ -1,8 +1,6 @@
 // P6 in `npm run bench`, for webhooks: the DynamoDB requests of one delivery, counted on the wire of
 // the client the handlers are built on. The functions' handlers run in this process behind the local
 // gateway, with dynalite and the simulator, as `npm start` runs them.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { loadConfig } from '#lib/config/config.ts';
 import { storefrontFulfillFlow } from '#lib/flows/storefront-fulfill.ts';
 import { wmsDeliveryFlow } from '#lib/flows/wms-delivery.ts';
@@ -11,13 +9,10 @@ import { operationsTableDefinition } from '#lib/operations/table.ts';
 import { buildRuntime } from '#lib/runtime/runtime.ts';
 import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 import { signWebhook } from '#lib/webhooks/sign.ts';
-import { countedDynamoDB } from '#local/counted-dynamodb.ts';
-import { ensureTable, startLocalDynamo } from '#local/dynamo.ts';
 import { startLocalGateway } from '#local/gateway/server.ts';
 import { WEBHOOK_PATHS } from '#local/routes.ts';
 import { LOCAL_DEFAULTS } from '#local/settings.ts';
-import { startTopSimulator } from '#local/top-sim/server.ts';
-import { SIM_DEFAULTS } from '#local/top-sim/settings.ts';
+import { startCountedParts } from './counted-parts.ts';
 
 /** The DynamoDB requests of one delivery, in the order sent. */
 export interface DeliveryRequests {
@@ -35,38 +30,15 @@ export interface WebhookRequestFigures {
 }
 
 export async function webhookRequestFigures(): Promise<WebhookRequestFigures> {
-  const dynamo = await startLocalDynamo();
-  const sim = await startTopSimulator({
-    appKey: SIM_DEFAULTS.appKey,
-    appSecret: SIM_DEFAULTS.appSecret,
-    sessions: [SIM_DEFAULTS.session],
-  });
-  const { client: dynamodb, sent } = countedDynamoDB(dynamo.endpoint);
+  const parts = await startCountedParts({ operations: operationsTableDefinition });
+  const { sent } = parts;
   let gateway: Awaited<ReturnType<typeof startLocalGateway>> | undefined;
   try {
-    await ensureTable(dynamodb, 'operations', operationsTableDefinition);
     const config = loadConfig(
-      {
-        OPERATIONS_TABLE: 'operations',
-        TOP_GATEWAY_URL: sim.url,
-        AE_GATEWAY_URL: sim.aeUrl,
-        TOP_APP_KEY: SIM_DEFAULTS.appKey,
-        TOP_APP_SECRET: SIM_DEFAULTS.appSecret,
-        TOP_SESSION: `shop-1=${SIM_DEFAULTS.session}`,
-        WMS_WEBHOOK_SECRET: LOCAL_DEFAULTS.WMS_WEBHOOK_SECRET,
-        STOREFRONT_WEBHOOK_SECRET: LOCAL_DEFAULTS.STOREFRONT_WEBHOOK_SECRET,
-      },
+      { ...parts.env, OPERATIONS_TABLE: 'operations' },
       { webhookSources: ['wms', 'storefront'] },
     );
-    // Counted, not shown: the handlers' log lines and metrics stay out of the benchmark's output.
-    const logger = new Logger({ serviceName: 'bench', logLevel: 'SILENT' });
-    const metrics = silentMetrics();
-    const runtime = buildRuntime(
-      config,
-      'bench',
-      { dynamodb, logger, metrics },
-      { sellers: buildSellerParts },
-    );
+    const runtime = buildRuntime(config, 'bench', parts.overrides, { sellers: buildSellerParts });
     gateway = await startLocalGateway({
       port: 0,
       log: () => {},
@@ -125,20 +97,6 @@ export async function webhookRequestFigures(): Promise<WebhookRequestFigures> {
     return figures;
   } finally {
     await gateway?.close();
-    dynamodb.destroy();
-    await sim.close();
-    await dynamo.close();
-  }
-}
-
-/** Metrics that publish nothing: Powertools reads whether they are disabled when they are built. */
-function silentMetrics(): Metrics {
-  const before = process.env.POWERTOOLS_METRICS_DISABLED;
-  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-  try {
-    return new Metrics({ namespace: 'bench', serviceName: 'bench' });
-  } finally {
-    if (before === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
-    else process.env.POWERTOOLS_METRICS_DISABLED = before;
+    await parts.close();
   }
 }
