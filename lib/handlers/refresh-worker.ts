@@ -4,7 +4,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import * as z from 'zod/mini';
 import { countTopAuthErrors } from '#lib/observability/telemetry.ts';
-import type { RateLimitBan } from '#lib/operations/ban-store.ts';
+import type { ContainerBanClock } from '#lib/operations/ban-clock.ts';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
 import { coalescingPublisher } from '#lib/tracking/coalescing-publisher.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
@@ -13,7 +13,7 @@ import { describeError } from './log-fields.ts';
 
 export interface WorkerHandlerDeps extends RefreshDeps {
   /** TOP's rate-limit ban as this container sees it (the runtime's `ContainerBanClock`). */
-  readonly ban: RateLimitBan;
+  readonly ban: ContainerBanClock;
   readonly topDeadlineMs: number;
   /** Orders refreshed at once within one invocation. */
   readonly concurrency: number;

@@ -31,6 +31,11 @@ export class ContainerBanClock implements RateLimitBan {
     return this.#known;
   }
 
+  /** The latest ban this container knows of, read or met by one of its invocations, without reading. */
+  known(): number {
+    return this.#known;
+  }
+
   async extend(until: number): Promise<void> {
     this.#known = Math.max(this.#known, until);
     await this.#shared.extend(until);

@@ -40,6 +40,8 @@ export interface Runtime extends AttemptDeps {
   readonly metrics: Metrics;
   /** The DynamoDB client the stores share. */
   readonly dynamodb: DynamoDBClient;
+  /** The container's view of the shared rate-limit ban. */
+  readonly ban: ContainerBanClock;
   /** The signature verifier of one webhook source. */
   verifier(source: WebhookSource): WebhookSignatureVerifier;
   /** Sellers who authorized the app; present where their parts are configured. */

@@ -3,7 +3,7 @@ import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import { UnknownSellerError } from '#lib/credentials/errors.ts';
 import { withOneCredentialsRefresh } from '#lib/credentials/refresh-on-auth.ts';
 import type { Log } from '#lib/observability/log.ts';
-import type { RateLimitBan } from '#lib/operations/ban-store.ts';
+import type { ContainerBanClock } from '#lib/operations/ban-clock.ts';
 import {
   type FindOrderResponse,
   queryLogisticsOrder,
@@ -50,9 +50,6 @@ export type RefreshOutcome =
   | 'parked'
   | 'skipped';
 
-/** The bans the refreshes met, by the ban clock they share (one per container). */
-const bansMet = new WeakMap<RateLimitBan, number>();
-
 /**
  * The orders a batch of messages names, read at once (one BatchGetItem per 100) rather than one
  * read per message. Read before their turns at TOP: what changed meanwhile is caught by the save,
@@ -75,7 +72,7 @@ export async function refreshOrder(
   message: RefreshMessage,
   options: {
     readonly deadlineMs: number;
-    readonly ban: RateLimitBan;
+    readonly ban: ContainerBanClock;
     readonly pacer?: CallPacer | undefined;
     /** The orders of the message's batch, read at once ({@link readOrders}); others are read here. */
     readonly orders?: ReadonlyMap<string, TrackedOrder | undefined> | undefined;
@@ -114,7 +111,7 @@ export async function refreshOrder(
   if (banUntil > now()) return save({ ...order, next_refresh_at: banUntil }, 'banned');
   await options.pacer?.take();
   // And after it, without waiting: a ban another order of this container met meanwhile counts too.
-  const metUntil = bansMet.get(options.ban) ?? 0;
+  const metUntil = options.ban.known();
   if (metUntil > now()) return save({ ...order, next_refresh_at: metUntil }, 'banned');
 
   let response: FindOrderResponse;
@@ -141,7 +138,6 @@ export async function refreshOrder(
     const fields = { kind: error.kind, message: error.message, code: error.code, sub_code: error.subCode };
     if (error instanceof TopRateLimitedError) {
       const until = now() + (error.retryAfterMs ?? deps.schedule.intervalMs);
-      bansMet.set(options.ban, Math.max(bansMet.get(options.ban) ?? 0, until));
       await options.ban.extend(until);
       return save(failedAt(fields, until), 'banned');
     }

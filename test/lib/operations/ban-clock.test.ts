@@ -60,6 +60,18 @@ describe('ContainerBanClock, counted in DynamoDB requests', () => {
     expect(dynamo.commandCalls(PutCommand)[0]?.args[0].input.Item).toMatchObject({ until: 7_000 });
   });
 
+  it('tells the ban it knows without a read, a stale view included', async () => {
+    sharedBanUntil(50_000);
+    const { clock, ban } = containerClock();
+    expect(ban.known()).toBe(0);
+    await ban.until();
+    await ban.extend(60_000);
+    clock.elapsed += 5_000;
+
+    expect(ban.known()).toBe(60_000);
+    expect(reads()).toBe(1);
+  });
+
   it('keeps the longer of the ban it knows and the one it reads', async () => {
     sharedBanUntil(3_000);
     const { clock, ban } = containerClock();

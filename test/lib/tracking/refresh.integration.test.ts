@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RateLimitBan } from '#lib/operations/ban-store.ts';
+import { ContainerBanClock } from '#lib/operations/ban-clock.ts';
 import { CallPacer } from '#lib/tracking/pacer.ts';
 import type { RefreshMessage } from '#lib/tracking/ports.ts';
 import { refreshOrder } from '#lib/tracking/refresh.ts';
@@ -168,13 +168,13 @@ describe('refreshing tracked orders', () => {
     await stack.dispatchTo({ send: async (batch) => void messages.push(...batch) });
     const steps: string[] = [];
     // A read of the shared record may take a while: a call whose turn came must not wait for it.
-    const ban: RateLimitBan = {
+    const ban = new ContainerBanClock({
       until: async () => {
         steps.push('ban read');
         return 0;
       },
       extend: async () => {},
-    };
+    });
     const pacer = new CallPacer(1_000);
     const take = pacer.take.bind(pacer);
     pacer.take = async () => {
@@ -200,7 +200,7 @@ describe('refreshing tracked orders', () => {
     const messages: RefreshMessage[] = [];
     await stack.dispatchTo({ send: async (batch) => void messages.push(...batch) });
     // The shared record has not caught up yet: only what this container met tells of the ban.
-    const ban: RateLimitBan = { until: async () => 0, extend: async () => {} };
+    const ban = new ContainerBanClock({ until: async () => 0, extend: async () => {} });
     parts.sim.faults.set([
       {
         type: 'error',
