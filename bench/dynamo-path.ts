@@ -5,13 +5,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { operationIdFor } from '#lib/operations/identity.ts';
 import type { Operation } from '#lib/operations/operation.ts';
 import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
-import { ensureTable, startLocalDynamo } from '#local/dynamo.ts';
+import { ensureTable, localDynamoClient, startLocalDynamo } from '#local/dynamo.ts';
 import { type LoadFigures, measure } from './harness.ts';
 
 /** A WMS delivery's operation as its webhook claims it. */
@@ -42,11 +41,7 @@ export async function dynamoPathFigures(total: number, concurrency: number): Pro
   // As `npm start` runs it: on disk, on a thread of its own.
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-dynamo-'));
   const dynamo = await startLocalDynamo({ dataDir, thread: true });
-  const client = new DynamoDBClient({
-    endpoint: dynamo.endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(dynamo.endpoint);
   try {
     await ensureTable(client, 'operations', operationsTableDefinition);
     const table = { client, tableName: 'operations', now: Date.now };

@@ -1,4 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { localDynamoClient } from './dynamo.ts';
 
 /** A client of the local DynamoDB, and the names of the requests it has sent (`PutItem`, …). */
 export interface CountedDynamoDB {
@@ -13,11 +14,7 @@ export interface CountedDynamoDB {
  */
 export function countedDynamoDB(endpoint: string): CountedDynamoDB {
   const sent: string[] = [];
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(endpoint);
   client.middlewareStack.add(
     (next, context) => (args) => {
       sent.push(String(context.commandName).replace(/Command$/, ''));

@@ -7,7 +7,7 @@ import {
   type CreateTableCommandInput,
   DeleteTableCommand,
   DescribeTableCommand,
-  type DynamoDBClient,
+  DynamoDBClient,
   paginateScan,
   ResourceInUseException,
   ResourceNotFoundException,
@@ -36,6 +36,14 @@ export interface LocalDynamo {
 }
 
 const SERVER_OPTIONS = { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 };
+
+/** A client of the local DynamoDB at `endpoint` (dynalite takes any region and keys). */
+export const localDynamoClient = (endpoint: string): DynamoDBClient =>
+  new DynamoDBClient({
+    endpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 
 /** A DynamoDB-compatible server (dynalite) on a free loopback port; tables are ACTIVE as soon as created. */
 export async function startLocalDynamo(options: LocalDynamoOptions = {}): Promise<LocalDynamo> {

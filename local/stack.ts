@@ -1,12 +1,11 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EXPIRES_AT, operationsTableDefinition } from '#lib/operations/table.ts';
 import { sellersTableDefinition } from '#lib/sellers/table.ts';
 import type { LogisticsOrderStatusChanged } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
 import { type LocalQueueSink, startLocalAwsServices } from './aws-services.ts';
 import { consoleRoute } from './console/route.ts';
-import { ensureTable, startLocalDynamo } from './dynamo.ts';
+import { ensureTable, localDynamoClient, startLocalDynamo } from './dynamo.ts';
 import { eventLogRoute, openEventLog } from './event-log.ts';
 import {
   functionEnvironment,
@@ -76,11 +75,7 @@ export async function startStack(settings: LocalSettings, options: StackOptions 
     // On a thread of its own: the store's work then runs beside the functions', not between it.
     const dynamo = await startLocalDynamo({ dataDir: join(settings.dataDir, 'dynamodb'), thread: true });
     closers.push(() => dynamo.close());
-    const client = new DynamoDBClient({
-      endpoint: dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = localDynamoClient(dynamo.endpoint);
     try {
       for (const [table, definition] of [
         [OPERATIONS_TABLE_NAME, operationsTableDefinition],

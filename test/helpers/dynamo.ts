@@ -1,11 +1,11 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll } from 'vitest';
 import { BanStore } from '#lib/operations/ban-store.ts';
 import { DedupeStore } from '#lib/operations/dedupe-store.ts';
 import { OrderGuardStore } from '#lib/operations/order-guard-store.ts';
 import { OperationsStore } from '#lib/operations/store.ts';
 import { operationsTableDefinition } from '#lib/operations/table.ts';
-import { startLocalDynamo } from '#local/dynamo.ts';
+import { localDynamoClient, startLocalDynamo } from '#local/dynamo.ts';
 
 export interface TestDynamo {
   readonly endpoint: string;
@@ -20,11 +20,7 @@ let tables = 0;
 /** dynalite in memory on a free loopback port, started in-process. */
 export async function startTestDynamo(): Promise<TestDynamo> {
   const { endpoint, close } = await startLocalDynamo();
-  const client = new DynamoDBClient({
-    endpoint,
-    region: 'local',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  const client = localDynamoClient(endpoint);
   return {
     endpoint,
     client,
