@@ -21,63 +21,41 @@ export interface RunFigures {
 const x = (ratio: number) => `${ratio.toFixed(3)}×`;
 const met = (ok: boolean) => (ok ? 'met' : 'NOT met');
 
+type Row = readonly [id: string, measure: string, goal: string, measured: string, verdict: string];
+
+/** A goal on one ratio: at most `bound` (`≤`) or at least it (`≥`). */
+const ratioRow = (id: string, measure: string, sense: '≤' | '≥', bound: number, ratio: number): Row => [
+  id,
+  measure,
+  `${sense} ${bound.toFixed(2)}×`,
+  x(ratio),
+  met(sense === '≤' ? ratio <= bound : ratio >= bound),
+];
+
 /** The goals table, one line per goal measured in this run. */
 export function printGoals(figures: RunFigures): void {
-  const rows: [string, string, string, string, string][] = [];
+  const rows: Row[] = [];
   const { p1, p2, p3, p4, p5, p6 } = figures;
   if (p1)
-    rows.push([
-      'P1',
-      'TOP client CPU per call ÷ undici pool, pre-signed form',
-      '≤ 1.20×',
-      x(p1.ratio),
-      met(p1.ratio <= 1.2),
-    ]);
-  if (p2)
-    rows.push([
-      'P2',
-      'webhook p50 ÷ direct TOP call, gateway at 50 ms',
-      '≤ 1.10×',
-      x(p2.ratio),
-      met(p2.ratio <= 1.1),
-    ]);
-  if (p3)
-    rows.push([
-      'P3',
-      "webhooks/s at 16 in flight ÷ the path's limit",
-      '≥ 0.80×',
-      x(p3.ratio),
-      met(p3.ratio >= 0.8),
-    ]);
+    rows.push(ratioRow('P1', 'TOP client CPU per call ÷ undici pool, pre-signed form', '≤', 1.2, p1.ratio));
+  if (p2) rows.push(ratioRow('P2', 'webhook p50 ÷ direct TOP call, gateway at 50 ms', '≤', 1.1, p2.ratio));
+  if (p3) rows.push(ratioRow('P3', "webhooks/s at 16 in flight ÷ the path's limit", '≥', 0.8, p3.ratio));
   if (p4) {
     const ok = p4.ratio >= 0.9 && p4.bansMet <= 1;
-    rows.push([
-      'P4',
-      'refresh rate ÷ 200 calls/s limit; bans met',
-      '≥ 0.90×; ≤ 1',
-      `${x(p4.ratio)}; ${p4.bansMet}`,
-      met(ok),
-    ]);
+    const measured = `${x(p4.ratio)}; ${p4.bansMet}`;
+    rows.push(['P4', 'refresh rate ÷ 200 calls/s limit; bans met', '≥ 0.90×; ≤ 1', measured, met(ok)]);
   }
   if (p5) {
     const worst = (key: 'bytesRatio' | 'importRatio') =>
       p5.functions.reduce((a, b) => (b[key] > a[key] ? b : a));
     const bytes = worst('bytesRatio');
     const load = worst('importRatio');
-    rows.push([
-      'P5',
-      `bundle bytes ÷ bare handler (largest: ${bytes.service})`,
-      '≤ 1.30×',
-      x(bytes.bytesRatio),
-      met(bytes.bytesRatio <= 1.3),
-    ]);
-    rows.push([
-      'P5',
-      `module load ÷ bare handler (slowest: ${load.service})`,
-      '≤ 1.30×',
-      x(load.importRatio),
-      met(load.importRatio <= 1.3),
-    ]);
+    rows.push(
+      ratioRow('P5', `bundle bytes ÷ bare handler (largest: ${bytes.service})`, '≤', 1.3, bytes.bytesRatio),
+    );
+    rows.push(
+      ratioRow('P5', `module load ÷ bare handler (slowest: ${load.service})`, '≤', 1.3, load.importRatio),
+    );
   }
   console.log('\nGoals (issue 15), measured in this run');
   for (const [id, measure, goal, measured, verdict] of rows) {

@@ -5,6 +5,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { Pool } from 'undici';
 import { signWebhook } from '#lib/webhooks/sign.ts';
+import type { SimStats } from '#local/top-sim/server.ts';
 import { SIM_DEFAULTS } from '#local/top-sim/settings.ts';
 
 /** Runs `fn` for about `ms` and returns operations per second. */
@@ -66,7 +67,7 @@ export interface LoadFigures {
 export async function measure(
   total: number,
   concurrency: number,
-  task: (i: number) => Promise<void>,
+  task: (i: number) => Promise<unknown>,
 ): Promise<LoadFigures> {
   const latencies: number[] = [];
   let next = 0;
@@ -98,11 +99,20 @@ export const stackEnv = (simUrl: string, dataDir: string): Record<string, string
 
 let deliveries = 0;
 
-/** A signed delivery of `body` to `path`; anything but 2xx stops the benchmark. */
-export async function postSigned(url: string, path: string, secret: string, body: unknown) {
+/**
+ * A signed delivery of `body` to `path` (a new `webhook-id` unless `id` is given); its status, and
+ * anything but 2xx stops the benchmark.
+ */
+export async function postSigned(
+  url: string,
+  path: string,
+  secret: string,
+  body: unknown,
+  id = `msg_bench_${process.pid}_${++deliveries}`,
+): Promise<number> {
   const raw = JSON.stringify(body);
   const headers = signWebhook({
-    id: `msg_bench_${process.pid}_${++deliveries}`,
+    id,
     timestamp: Math.floor(Date.now() / 1000),
     body: raw,
     secret,
@@ -119,6 +129,7 @@ export async function postSigned(url: string, path: string, secret: string, body
   if (response.statusCode < 200 || response.statusCode > 299) {
     throw new Error(`${path} answered ${response.statusCode}: ${text}`);
   }
+  return response.statusCode;
 }
 
 // The load's own cost stays small beside what it measures: fetch spends about eight times the CPU
@@ -140,5 +151,6 @@ export async function closeLoadPools(): Promise<void> {
   await Promise.all(closing);
 }
 
+/** The simulator's counters (`/_sim/stats`). */
 export const simStats = async (simUrl: string) =>
-  (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as { calls: number; connections: number };
+  (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as SimStats;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { refreshCallsPerSecond } from '#lib/config/tracking.ts';
 import { LOCAL_DEFAULTS } from '#local/settings.ts';
-import type { LedgerEntry, SimStats } from '#local/top-sim/server.ts';
-import { fmt, measure, postSigned, stackEnv, startProcess, stopProcess } from './harness.ts';
+import type { LedgerEntry } from '#local/top-sim/server.ts';
+import { fmt, measure, postSigned, simStats, stackEnv, startProcess, stopProcess } from './harness.ts';
 
 const REFRESH_ORDERS = 10_000;
 /** TOP's limit the simulator holds: past it, code 7 and a ban of every call for 2 s. */
@@ -33,9 +33,6 @@ export interface RefreshFigures {
   /** TOP calls per refreshed order: 1 when none met a ban. */
   readonly topCallsPerOrder: number;
 }
-
-const simStats = async (simUrl: string) =>
-  (await (await fetch(new URL('/_sim/stats', simUrl))).json()) as SimStats;
 
 /**
  * The order-detail refresh of 10,000 tracked orders through the local stack, the simulator holding
