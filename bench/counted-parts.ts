@@ -31,11 +31,14 @@ export async function startCountedParts(tables: Record<string, TableDefinition>)
     appSecret: SIM_DEFAULTS.appSecret,
     sessions: [SIM_DEFAULTS.session],
   });
-  const { client, sent } = countedDynamoDB(dynamo.endpoint);
+  const counted = countedDynamoDB(dynamo.endpoint);
+  const { client } = counted;
   for (const [name, definition] of Object.entries(tables)) await ensureTable(client, name, definition);
   return {
     client,
-    sent,
+    sent: counted.sent,
+    rounds: counted.rounds,
+    reset: counted.reset,
     sim,
     env: {
       TOP_GATEWAY_URL: sim.url,

@@ -51,9 +51,18 @@ export async function dynamoPathFigures(total: number, concurrency: number): Pro
       const operation = wmsOperation(i, Date.now());
       const keys = operation.guards.order_keys ?? [];
       const { operation_id: id, expires_at: expiresAt } = operation;
-      await operations.create(operation);
-      await guards.hold(keys, id, operation.lease_expires_at ?? 0, expiresAt);
-      await guards.advance(keys, { occurredAt: Date.now(), status: 'PACKAGING' }, id, expiresAt);
+      const holder = operation.lease_token ?? '';
+      // As a delivery writes them: the claim and the delivery order's hold together.
+      await Promise.all([
+        operations.create(operation),
+        guards.hold(keys, holder, operation.lease_expires_at ?? 0, expiresAt),
+      ]);
+      await guards.advance(
+        keys,
+        { occurredAt: Date.now(), status: 'PACKAGING', operationId: id },
+        holder,
+        expiresAt,
+      );
       await operations.settle(
         {
           ...operation,

@@ -48,7 +48,7 @@ export async function refreshRequestsPerOrder(): Promise<number> {
       });
     }
 
-    sent.length = 0;
+    parts.reset();
     const messages: RefreshMessage[] = [];
     await dispatchDueOrders(
       {
@@ -61,7 +61,7 @@ export async function refreshRequestsPerOrder(): Promise<number> {
     );
     const dispatchRequests = sent.length;
 
-    sent.length = 0;
+    parts.reset();
     const published: LogisticsOrderStatusChanged[] = [];
     const worker = refreshWorkerHandler({
       ...runtime,

@@ -20,8 +20,9 @@ if (unknown.length > 0)
   throw new Error(`unknown bench part ${unknown.join(', ')}: expected ${PARTS.join(', ')}`);
 const runs = (part: Part) => asked.length === 0 || asked.includes(part);
 
+// Requests sent together (one round trip) are joined by `+`.
 const described = (name: string, figure: DeliveryRequests) =>
-  `${name.padEnd(34)} ${String(figure.requests.length).padStart(2)}: ${figure.requests.join(', ')}`;
+  `${name.padEnd(34)} ${String(figure.requests.length).padStart(2)} in ${figure.rounds.length} round trip${figure.rounds.length === 1 ? '' : 's'}: ${figure.rounds.map((round) => round.join(' + ')).join(', ')}`;
 
 async function main() {
   const figures: RunFigures = {};
@@ -33,7 +34,7 @@ async function main() {
       described('new WMS delivery (container warm)', webhooks.newWms),
       described('new WMS delivery (container cold)', webhooks.firstWms),
       described('duplicate WMS delivery (dynalite)', webhooks.duplicateWms),
-      `${'duplicate WMS delivery (DynamoDB)'.padEnd(34)}  1: PutItem (ReturnValuesOnConditionCheckFailure brings the record back)`,
+      `${'duplicate WMS delivery (DynamoDB)'.padEnd(34)}  1 in 1 round trip: PutItem (ReturnValuesOnConditionCheckFailure brings the record back)`,
       described('new storefront fulfilment', webhooks.newStorefront),
       described('duplicate storefront fulfilment', webhooks.duplicateStorefront),
       `${'refreshed logistics order'.padEnd(34)} ${perOrder.toFixed(2).padStart(5)} on average`,

@@ -14,10 +14,11 @@ import { LOCAL_DEFAULTS } from '#local/settings.ts';
 import { startCountedParts } from './counted-parts.ts';
 import { closeLoadPools, postSigned } from './harness.ts';
 
-/** The DynamoDB requests of one delivery, in the order sent. */
+/** The DynamoDB requests of one delivery, in the order sent, grouped by round trip. */
 export interface DeliveryRequests {
   readonly status: number;
   readonly requests: readonly string[];
+  readonly rounds: readonly (readonly string[])[];
 }
 
 export interface WebhookRequestFigures {
@@ -31,7 +32,7 @@ export interface WebhookRequestFigures {
 
 export async function webhookRequestFigures(): Promise<WebhookRequestFigures> {
   const parts = await startCountedParts({ operations: operationsTableDefinition });
-  const { sent } = parts;
+  const { sent, rounds } = parts;
   let gateway: Awaited<ReturnType<typeof startLocalGateway>> | undefined;
   try {
     const config = loadConfig(
@@ -62,9 +63,9 @@ export async function webhookRequestFigures(): Promise<WebhookRequestFigures> {
     });
     const url = gateway.url;
     const deliver = async (path: string, secret: string, id: string, body: unknown) => {
-      sent.length = 0;
+      parts.reset();
       const status = await postSigned(url, path, secret, body, id);
-      return { status, requests: [...sent] };
+      return { status, requests: [...sent], rounds: rounds.map((round) => [...round]) };
     };
     const wms = (id: string, ticket: string) =>
       deliver(WEBHOOK_PATHS.wms, LOCAL_DEFAULTS.WMS_WEBHOOK_SECRET, id, {

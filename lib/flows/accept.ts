@@ -9,6 +9,7 @@ import { type AttemptDeps, attemptOperation } from '#lib/operations/execute.ts';
 import { operationIdFor, payloadHash } from '#lib/operations/identity.ts';
 import { leaseFor, topDeadlineFor } from '#lib/operations/lease.ts';
 import type { Operation } from '#lib/operations/operation.ts';
+import { holdOrderKeys, type OrderHold, releaseDeliveryOrder } from '#lib/operations/ordering.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
 import type { VerifiedDelivery, WebhookVerifier } from '#lib/webhooks/delivery.ts';
 import type { WebhookFlow } from './flow.ts';
@@ -84,12 +85,29 @@ export async function acceptWebhook(
   // The checks before the call don't depend on the claim: read them alongside it.
   const checks = readChecks(deps.ban);
   checks.catch(() => {}); // awaited only if the claim succeeds; its failure surfaces there
-  const claimed = await claim(deps, operation);
-  if (claimed.replay) return { operation: claimed.replay, replayed: true };
+  const claiming = claim(deps, operation);
+  // Nor does the delivery order's hold, taken under the claim's lease token: a duplicate delivery
+  // takes it under a token of its own, so giving it back never frees the first delivery's hold.
+  const order = holdOrderKeys(deps.orderGuards, operation);
+  order.catch(() => {}); // the attempt awaits it, or it is given back below
+  let claimed: Awaited<typeof claiming>;
+  try {
+    claimed = await claiming;
+  } catch (error) {
+    await giveBack(deps, operation, order);
+    throw error;
+  }
+  if (claimed.replay) {
+    await giveBack(deps, operation, order);
+    return { operation: claimed.replay, replayed: true };
+  }
   const held = claimed.held;
   try {
     const deadlineMs = topDeadlineFor(deps.topDeadlineMs, remainingMs());
-    return { operation: await attemptOperation(deps, held, { deadlineMs, checks }), replayed: false };
+    return {
+      operation: await attemptOperation(deps, held, { deadlineMs, checks, order }),
+      replayed: false,
+    };
   } catch (error) {
     // The claim holds the whole request and its lease makes it due again: the sweeper finishes it.
     deps.log.warn('attempt interrupted; the sweeper will finish the operation', {
@@ -117,9 +135,17 @@ async function claim(
   if (!existing) throw new OperationInFlightError(operationId, 1_000);
   if (existing.payload_hash !== operation.payload_hash) throw new IdempotencyKeyReusedError(operationId);
   if (existing.status !== 'IN_PROGRESS') return { replay: existing };
-  // A lease left by a crashed invocation has lapsed: take the operation over instead of waiting.
-  const expiresAt = operation.lease_expires_at ?? at;
-  const held = await deps.operations.acquire(operationId, 'due', { token: randomUUID(), expiresAt });
+  // A lease left by a crashed invocation has lapsed: take the operation over instead of waiting,
+  // under this delivery's lease, which the delivery order was taken under.
+  const lease = { token: operation.lease_token ?? randomUUID(), expiresAt: operation.lease_expires_at ?? at };
+  const held = await deps.operations.acquire(operationId, 'due', lease);
   if (held) return { held };
   throw new OperationInFlightError(operationId, Math.max(1_000, (existing.lease_expires_at ?? at) - at));
+}
+
+/** Gives back a delivery order taken alongside a claim that did not make this delivery its owner. */
+async function giveBack(deps: AcceptDeps, operation: Operation, order: OrderHold): Promise<void> {
+  // Not given back (the store is down): the hold lapses with the lease.
+  if ((await order.catch(() => undefined)) === undefined) return;
+  await releaseDeliveryOrder(deps.orderGuards, operation).catch(() => {});
 }

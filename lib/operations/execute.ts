@@ -17,7 +17,13 @@ import type { Operation, OperationError } from './operation.ts';
 import { callOperationApi, credentialsFor } from './operation-call.ts';
 import { toOperationError } from './operation-error.ts';
 import type { OrderGuardStore } from './order-guard-store.ts';
-import { holdDeliveryOrder, orderKeysOf, recordDelivered } from './ordering.ts';
+import {
+  holdDeliveryOrder,
+  type OrderHold,
+  orderKeysOf,
+  recordDelivered,
+  releaseDeliveryOrder,
+} from './ordering.ts';
 import type { OperationsStore } from './store.ts';
 
 export interface AttemptDeps {
@@ -38,6 +44,15 @@ export interface AttemptDeps {
 
 type AnyTopApi = TopApi<never, never>;
 
+export interface AttemptOptions {
+  /** How long the TOP call may take. */
+  readonly deadlineMs: number;
+  /** The checks read already, alongside the claim; read here when absent. */
+  readonly checks?: Promise<AttemptChecks>;
+  /** The delivery order taken already under this attempt's lease, alongside the claim; taken here when absent. */
+  readonly order?: OrderHold;
+}
+
 // An event waiting for another of its delivery order is looked at again this soon (by the sweeper).
 const ORDER_WAIT_MS = 1_000;
 
@@ -53,11 +68,7 @@ const ORDER_WAIT_MS = 1_000;
 export async function attemptOperation(
   deps: AttemptDeps,
   operation: Operation,
-  options: {
-    readonly deadlineMs: number;
-    /** The checks read already, alongside the claim; read here when absent. */
-    readonly checks?: Promise<AttemptChecks>;
-  },
+  options: AttemptOptions,
 ): Promise<Operation> {
   const token = operation.lease_token;
   if (token === undefined) throw new Error(`operation ${operation.operation_id} is not held under a lease`);
@@ -88,29 +99,30 @@ class Attempt {
     this.#now = deps.now ?? Date.now;
   }
 
-  async run(options: { readonly deadlineMs: number; readonly checks?: Promise<AttemptChecks> }) {
+  async run(options: AttemptOptions) {
     try {
       return await this.#run(options);
     } finally {
       if (this.#holdsOrder) {
         // Not given back (the store is down): the hold lapses with the lease.
-        await this.#deps.orderGuards
-          .release(orderKeysOf(this.#operation), this.#operation.operation_id)
-          .catch(() => {});
+        await releaseDeliveryOrder(this.#deps.orderGuards, this.#operation).catch(() => {});
       }
     }
   }
 
-  async #run(options: { readonly deadlineMs: number; readonly checks?: Promise<AttemptChecks> }) {
+  async #run(options: AttemptOptions) {
     const { orderGuards, dedupe, operations } = this.#deps;
     const operation = this.#operation;
+    // A delivery order taken alongside the claim is this attempt's to give back, whatever happens.
+    this.#holdsOrder = options.order !== undefined;
     const { banUntil } = await (options.checks ?? readChecks(this.#deps.ban));
     if (banUntil > this.#now()) {
+      if (options.order) this.#holdsOrder = (await options.order) !== undefined;
       const error = { kind: 'rate_limited', message: 'waiting out the TOP rate-limit ban' } as const;
       return this.#retryLater(error, operation.attempts, banUntil);
     }
 
-    const order = await holdDeliveryOrder(orderGuards, operation);
+    const order = await holdDeliveryOrder(orderGuards, operation, options.order);
     this.#holdsOrder = order.verdict !== 'busy' && orderKeysOf(operation).length > 0;
     switch (order.verdict) {
       case 'busy': {

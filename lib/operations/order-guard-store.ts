@@ -16,29 +16,37 @@ export interface OrderHistory {
 
 const dynamo = storeCalls(OPERATIONS_STORE);
 
+/** An event delivered for a delivery order, and the operation that delivered it. */
+export interface DeliveredEvent {
+  /** epoch ms */
+  readonly occurredAt: number;
+  readonly status: string | undefined;
+  readonly operationId: string;
+}
+
 /**
- * The ordering guards of delivery orders, items of the operations table: which operation holds a
- * delivery order's key now, and the last event delivered for it.
+ * The ordering guards of delivery orders, items of the operations table: which attempt holds a
+ * delivery order's key now (by its lease token), and the last event delivered for it.
  */
 export class OrderGuardStore extends TableStore {
   /**
-   * Holds the ordering guard of each key for `operationId` until `holdUntil` (its lease), so one
-   * event of a delivery order is in flight at a time. Keys are taken in order, and all given back
+   * Holds the ordering guard of each key for the attempt `holder` until `holdUntil` (its lease), so
+   * one event of a delivery order is in flight at a time. Keys are taken in order, and all given back
    * when one is held by another operation: `undefined` then. Otherwise what each guard knows of
    * the last event delivered for it.
    */
   async hold(
     keys: readonly string[],
-    operationId: string,
+    holder: string,
     holdUntil: number,
     expiresAt: number,
   ): Promise<OrderHistory[] | undefined> {
     const held: string[] = [];
     const histories: OrderHistory[] = [];
     for (const key of [...keys].sort()) {
-      const item = await this.#holdOne(key, operationId, holdUntil, expiresAt);
+      const item = await this.#holdOne(key, holder, holdUntil, expiresAt);
       if (!item) {
-        await this.release(held, operationId);
+        await this.release(held, holder);
         return undefined;
       }
       held.push(key);
@@ -47,7 +55,7 @@ export class OrderGuardStore extends TableStore {
     return histories;
   }
 
-  async #holdOne(key: string, operationId: string, holdUntil: number, expiresAt: number) {
+  async #holdOne(key: string, holder: string, holdUntil: number, expiresAt: number) {
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -58,7 +66,7 @@ export class OrderGuardStore extends TableStore {
             'SET holder = :me, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
           ConditionExpression: 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now',
           ExpressionAttributeValues: {
-            ':me': operationId,
+            ':me': holder,
             ':until': holdUntil,
             ':expires': expiresAt,
             ':now': this.now(),
@@ -73,13 +81,13 @@ export class OrderGuardStore extends TableStore {
     }
   }
 
-  /** Gives back the ordering guards `operationId` holds; a guard another operation took is left alone. */
-  async release(keys: readonly string[], operationId: string): Promise<void> {
+  /** Gives back the ordering guards `holder` holds; a guard another attempt took is left alone. */
+  async release(keys: readonly string[], holder: string): Promise<void> {
     // Each key on its own: all at once.
-    await Promise.all(keys.map((key) => this.#releaseOne(key, operationId)));
+    await Promise.all(keys.map((key) => this.#releaseOne(key, holder)));
   }
 
-  async #releaseOne(key: string, operationId: string): Promise<void> {
+  async #releaseOne(key: string, holder: string): Promise<void> {
     await dynamo.conditional('release the ordering guard', async () => {
       await this.doc.send(
         new UpdateCommand({
@@ -87,41 +95,36 @@ export class OrderGuardStore extends TableStore {
           Key: itemKey.orderGuard(key),
           UpdateExpression: 'REMOVE holder, holder_until',
           ConditionExpression: 'holder = :me',
-          ExpressionAttributeValues: { ':me': operationId },
+          ExpressionAttributeValues: { ':me': holder },
         }),
       );
     });
   }
 
   /**
-   * Records that `operationId` delivered the event of `occurredAt` with `status`, moving each guard
-   * forward (never back), and gives the guards back.
+   * Records that `event` was delivered, moving each guard forward (never back), and gives back the
+   * guards `holder` holds.
    */
   async advance(
     keys: readonly string[],
-    event: { readonly occurredAt: number; readonly status: string | undefined },
-    operationId: string,
+    event: DeliveredEvent,
+    holder: string,
     expiresAt: number,
   ): Promise<void> {
     // Each key's history is its own: all at once, so a delivery order's guards cost one round trip.
-    await Promise.all(keys.map((key) => this.#advanceOne(key, event, operationId, expiresAt)));
+    await Promise.all(keys.map((key) => this.#advanceOne(key, event, holder, expiresAt)));
   }
 
-  async #advanceOne(
-    key: string,
-    event: { readonly occurredAt: number; readonly status: string | undefined },
-    operationId: string,
-    expiresAt: number,
-  ): Promise<void> {
+  async #advanceOne(key: string, event: DeliveredEvent, holder: string, expiresAt: number): Promise<void> {
     const values = {
       ':at': event.occurredAt,
       ':status': event.status ?? '',
-      ':me': operationId,
+      ':op': event.operationId,
       ':expires': expiresAt,
       ':nowSeconds': this.nowSeconds(),
     };
     const history =
-      'SET last_occurred_at = :at, last_status = :status, operation_id = :me, expires_at = :expires';
+      'SET last_occurred_at = :at, last_status = :status, operation_id = :op, expires_at = :expires';
     const newer =
       '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
     // Usually one write: still the holder, and the newest event so far.
@@ -132,7 +135,7 @@ export class OrderGuardStore extends TableStore {
           Key: itemKey.orderGuard(key),
           UpdateExpression: `${history} REMOVE holder, holder_until`,
           ConditionExpression: `holder = :me AND ${newer}`,
-          ExpressionAttributeValues: values,
+          ExpressionAttributeValues: { ...values, ':me': holder },
         }),
       );
     });
@@ -149,7 +152,7 @@ export class OrderGuardStore extends TableStore {
         }),
       );
     });
-    await this.#releaseOne(key, operationId);
+    await this.#releaseOne(key, holder);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Operation } from './operation.ts';
-import type { OrderGuardStore } from './order-guard-store.ts';
+import type { OrderGuardStore, OrderHistory } from './order-guard-store.ts';
 
 /**
  * Where an event of a delivery order stands before its call:
- * - `send`: this operation now holds every key of its delivery order and may call TOP;
+ * - `send`: this attempt now holds every key of its delivery order and may call TOP;
  * - `busy`: another event of the delivery order is in flight; nothing is held;
  * - `stale` / `duplicate`: a newer event, or this very event under another delivery id, was
  *   delivered already (held; the caller gives the keys back);
@@ -13,24 +13,41 @@ export type OrderVerdict =
   | { readonly verdict: 'send' | 'busy' | 'stale' | 'delivered' }
   | { readonly verdict: 'duplicate'; readonly duplicateOf: string | undefined };
 
+/** What each key of a delivery order knows, once held; `undefined` when another attempt holds one. */
+export type OrderHold = Promise<readonly OrderHistory[] | undefined>;
+
 /** The keys of the delivery order an operation's event reports on; none for other flows. */
 export const orderKeysOf = (operation: Operation): readonly string[] => operation.guards.order_keys ?? [];
 
+/** The attempt holding an operation: its lease token, which no other attempt (not even a duplicate delivery) shares. */
+function holderOf(operation: Operation): string {
+  const token = operation.lease_token;
+  if (token === undefined) throw new Error(`operation ${operation.operation_id} is not held under a lease`);
+  return token;
+}
+
 /**
- * Takes the delivery order for one attempt and judges the event against what was delivered for it.
- * The hold lasts as long as the attempt's lease, so a crashed attempt frees it when its lease lapses.
+ * Takes the delivery order for one attempt. The hold lasts as long as the attempt's lease, so a
+ * crashed attempt frees it when its lease lapses. It needs nothing of the operation's record, so
+ * a new delivery takes it alongside its claim.
  */
+export function holdOrderKeys(guards: OrderGuardStore, operation: Operation): OrderHold {
+  const keys = orderKeysOf(operation);
+  if (keys.length === 0) return Promise.resolve([]);
+  return guards.hold(keys, holderOf(operation), operation.lease_expires_at ?? 0, operation.expires_at);
+}
+
+/** Judges the event against what was delivered for its delivery order, once `held` (taken here when absent). */
 export async function holdDeliveryOrder(
   guards: OrderGuardStore,
   operation: Operation,
+  held: OrderHold = holdOrderKeys(guards, operation),
 ): Promise<OrderVerdict> {
-  const keys = orderKeysOf(operation);
-  if (keys.length === 0) return { verdict: 'send' };
-  const { operation_id: me, guards: facts } = operation;
-  const histories = await guards.hold(keys, me, operation.lease_expires_at ?? 0, operation.expires_at);
+  const histories = await held;
   if (!histories) return { verdict: 'busy' };
+  const { operation_id: me, guards: facts } = operation;
   const occurredAt = facts.occurred_at;
-  if (occurredAt === undefined) return { verdict: 'send' };
+  if (histories.length === 0 || occurredAt === undefined) return { verdict: 'send' };
   if (histories.some((h) => h.operationId === me && h.lastOccurredAt === occurredAt)) {
     return { verdict: 'delivered' };
   }
@@ -42,11 +59,23 @@ export async function holdDeliveryOrder(
   return { verdict: 'send' };
 }
 
+/** Gives back the delivery order an attempt holds; a key another attempt took meanwhile is left alone. */
+export async function releaseDeliveryOrder(guards: OrderGuardStore, operation: Operation): Promise<void> {
+  const keys = orderKeysOf(operation);
+  if (keys.length > 0) await guards.release(keys, holderOf(operation));
+}
+
 /** After TOP took the event: the delivery order's history moves to it, and the keys are given back. */
 export async function recordDelivered(guards: OrderGuardStore, operation: Operation): Promise<void> {
   const keys = orderKeysOf(operation);
   const { occurred_at: occurredAt, order_status: status } = operation.guards;
   if (keys.length === 0) return;
-  if (occurredAt === undefined) return guards.release(keys, operation.operation_id);
-  await guards.advance(keys, { occurredAt, status }, operation.operation_id, operation.expires_at);
+  const holder = holderOf(operation);
+  if (occurredAt === undefined) return guards.release(keys, holder);
+  await guards.advance(
+    keys,
+    { occurredAt, status, operationId: operation.operation_id },
+    holder,
+    operation.expires_at,
+  );
 }

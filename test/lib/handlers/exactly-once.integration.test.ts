@@ -106,6 +106,28 @@ describe('events of one delivery order', () => {
     expect(parts.sim.state.deliveryOrders.get('T-RACE-ORDER')?.status).toBe('PACK_FINISH');
   });
 
+  it('stay one at a time when the slow event is redelivered meanwhile: the redelivery leaves its hold alone', async () => {
+    const stack = await webhookHarness(parts.dynamo, parts.sim);
+    parts.sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);
+    const body = {
+      occurred_at: '2026-11-23T10:00:00Z',
+      delivery_order: deliveryOrder({ ticket_id: 'T-RACE-REDELIVERED', status: 'PACKAGING' }),
+    };
+    const older = stack.deliverWms(body, { id: 'msg_race_redelivered' });
+    await until(() => parts.sim.stats().calls > 0);
+    const redelivered = await stack.deliverWms(body, { id: 'msg_race_redelivered' });
+    expect(redelivered.status).toBe(409);
+
+    const newer = await stack.deliverWms({
+      occurred_at: '2026-11-23T10:05:00Z',
+      delivery_order: deliveryOrder({ ticket_id: 'T-RACE-REDELIVERED', status: 'PACK_FINISH' }),
+    });
+    expect(newer.status).toBe(202);
+    expect(newer.body).toMatchObject({ status: 'PENDING_RETRY', attempts: 0 });
+    expect((await older).body.status).toBe('SUCCEEDED');
+    expect(calls(SEND)).toHaveLength(1);
+  });
+
   it('judge an older event that waited behind a newer one STALE once the newer is delivered', async () => {
     const stack = await webhookHarness(parts.dynamo, parts.sim);
     parts.sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);

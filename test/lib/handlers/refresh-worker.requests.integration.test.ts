@@ -1,18 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RefreshMessage } from '#lib/tracking/ports.ts';
-import { countedDynamoDB } from '#local/counted-dynamodb.ts';
+import { type CountedDynamoDB, countedDynamoDB } from '#local/counted-dynamodb.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
 
 // What the refresh worker asks of DynamoDB, counted on the wire of the client its runtime is built
 // on: the in-process queue hands it batches of 10, as the SQS event source does.
 const parts = useTestParts({ statusStepMs: 1_000_000_000 });
-let sent: string[] = [];
+let counted: CountedDynamoDB;
 let stack: TrackingHarness;
 
 beforeAll(async () => {
-  const counted = countedDynamoDB(parts.dynamo.endpoint);
-  sent = counted.sent;
+  counted = countedDynamoDB(parts.dynamo.endpoint);
   const dynamodb = counted.client;
   stack = await trackingHarness(parts, { overrides: { dynamodb } });
 });
@@ -27,7 +26,8 @@ describe('DynamoDB requests of the refresh worker', () => {
     const messages: RefreshMessage[] = [];
     await stack.dispatchTo({ send: async (batch) => void messages.push(...batch) });
     parts.sim.clearLedger();
-    sent.length = 0;
+    counted.reset();
+    const { sent } = counted;
 
     await stack.queue.send(messages.map((message) => JSON.stringify(message)));
     await stack.queue.drained();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { countedDynamoDB } from '#local/counted-dynamodb.ts';
+import { type CountedDynamoDB, countedDynamoDB } from '#local/counted-dynamodb.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import {
   deliveryOrder,
@@ -13,19 +13,18 @@ import {
 // here than on DynamoDB (counted against its semantics in test/lib/operations/store.test.ts).
 const parts = useTestParts();
 let stack: WebhookHarness;
-let sent: string[] = [];
+let counted: CountedDynamoDB;
 
 beforeAll(async () => {
-  const counted = countedDynamoDB(parts.dynamo.endpoint);
-  sent = counted.sent;
+  counted = countedDynamoDB(parts.dynamo.endpoint);
   const dynamodb = counted.client;
   stack = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb } });
 });
 
 async function requestsOf(send: () => Promise<{ status: number }>) {
-  sent.length = 0;
+  counted.reset();
   const { status } = await send();
-  return { status, sent: [...sent] };
+  return { status, sent: [...counted.sent], rounds: counted.rounds.map((round) => round.join(' + ')) };
 }
 
 describe('DynamoDB requests on a webhook path', () => {
@@ -44,6 +43,34 @@ describe('DynamoDB requests on a webhook path', () => {
     expect(second.sent).toHaveLength(first.sent.length - 1);
   });
 
+  it('claims a new WMS event and takes its delivery order in one round trip, then records it in two', async () => {
+    await requestsOf(() => stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-0' }) }));
+
+    const delivered = await requestsOf(() =>
+      stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-1' }) }),
+    );
+
+    expect(delivered.status).toBe(200);
+    // The claim with the hold; (TOP); the delivery order moved on; the outcome.
+    expect(delivered.rounds).toEqual(['PutItem + UpdateItem', 'UpdateItem', 'PutItem']);
+  });
+
+  it('gives back the delivery order a duplicate took alongside its refused claim', async () => {
+    const body = { delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP' }) };
+    expect((await stack.deliverWms(body, { id: 'msg_rounds_dup' })).status).toBe(200);
+
+    const duplicate = await requestsOf(() => stack.deliverWms(body, { id: 'msg_rounds_dup' }));
+    const next = await requestsOf(() =>
+      stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP' }) }),
+    );
+
+    expect(duplicate.status).toBe(200);
+    // On dynalite the refused claim brings nothing back: its GetItem may share the round.
+    expect(duplicate.rounds[0]).toMatch(/^PutItem \+ UpdateItem/);
+    expect(duplicate.sent.filter((name) => name === 'UpdateItem')).toHaveLength(2);
+    expect(next.status).toBe(200);
+  });
+
   it('replays a duplicate delivery from the claim it met, without calling TOP or changing the record', async () => {
     const body = { seller_id: 'shop-1', fulfillment: fulfillment({ out_ref: '70001' }) };
     expect((await stack.deliverStorefront(body, { id: 'msg_counted_dup' })).status).toBe(200);
@@ -51,7 +78,7 @@ describe('DynamoDB requests on a webhook path', () => {
 
     const duplicate = await requestsOf(() => stack.deliverStorefront(body, { id: 'msg_counted_dup' }));
 
-    expect(duplicate).toEqual({ status: 200, sent: ['PutItem', 'GetItem'] });
+    expect(duplicate).toMatchObject({ status: 200, sent: ['PutItem', 'GetItem'] });
     expect(parts.sim.ledger).toHaveLength(0);
   });
 });

@@ -15,13 +15,28 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     const until = clock.now + 10_000;
     const both = ['wms#ticket#T1', 'wms#platform#P1'];
     expect(last(await guards.hold(both, 'op_a', until, FAR))).toEqual([0, 0]);
-    await guards.advance(both, { occurredAt: 2_000, status: 'PACK_FINISH' }, 'op_a', FAR);
+    await guards.advance(
+      both,
+      { occurredAt: 2_000, status: 'PACK_FINISH', operationId: 'op_a' },
+      'op_a',
+      FAR,
+    );
     expect(await guards.hold(['wms#ticket#T1'], 'op_b', until, FAR)).toEqual([
       { lastOccurredAt: 2_000, lastStatus: 'PACK_FINISH', operationId: 'op_a' },
     ]);
-    await guards.advance(['wms#ticket#T1'], { occurredAt: 1_000, status: 'PACKAGING' }, 'op_b', FAR);
+    await guards.advance(
+      ['wms#ticket#T1'],
+      { occurredAt: 1_000, status: 'PACKAGING', operationId: 'op_b' },
+      'op_b',
+      FAR,
+    );
     expect(last(await guards.hold(both, 'op_c', until, FAR))).toEqual([2_000, 2_000]);
-    await guards.advance(['wms#platform#P1'], { occurredAt: 3_000, status: 'X' }, 'op_c', FAR);
+    await guards.advance(
+      ['wms#platform#P1'],
+      { occurredAt: 3_000, status: 'X', operationId: 'op_c' },
+      'op_c',
+      FAR,
+    );
     await guards.release(both, 'op_c');
     expect(last(await guards.hold(both, 'op_d', until, FAR))).toEqual([3_000, 2_000]);
   });
@@ -69,7 +84,12 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     await guards.hold(both, 'op_a', clock.now + 10_000, FAR);
     mostInFlight = 0;
 
-    await guards.advance(both, { occurredAt: 2_000, status: 'PACK_FINISH' }, 'op_a', FAR);
+    await guards.advance(
+      both,
+      { occurredAt: 2_000, status: 'PACK_FINISH', operationId: 'op_a' },
+      'op_a',
+      FAR,
+    );
 
     expect(mostInFlight).toBe(2);
     expect(last(await guards.hold(both, 'op_b', clock.now + 10_000, FAR))).toEqual([2_000, 2_000]);
