@@ -55,7 +55,7 @@ export async function dynamoPathFigures(total: number, concurrency: number): Pro
       // As a delivery writes them: the claim and the delivery order's hold together.
       await Promise.all([
         operations.create(operation),
-        guards.hold(keys, holder, operation.lease_expires_at ?? 0, expiresAt),
+        guards.hold(keys, { token: holder, operationId: id }, operation.lease_expires_at ?? 0, expiresAt),
       ]);
       await guards.advance(
         keys,

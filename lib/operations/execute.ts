@@ -111,7 +111,7 @@ class Attempt {
   }
 
   async #run(options: AttemptOptions) {
-    const { orderGuards, dedupe, operations } = this.#deps;
+    const { dedupe, operations } = this.#deps;
     const operation = this.#operation;
     // A delivery order taken alongside the claim is this attempt's to give back, whatever happens.
     this.#holdsOrder = options.order !== undefined;
@@ -122,7 +122,7 @@ class Attempt {
       return this.#retryLater(error, operation.attempts, banUntil);
     }
 
-    const order = await holdDeliveryOrder(orderGuards, operation, options.order);
+    const order = await holdDeliveryOrder(this.#deps, operation, options.order);
     this.#holdsOrder = order.verdict !== 'busy' && orderKeysOf(operation).length > 0;
     switch (order.verdict) {
       case 'busy': {
@@ -225,16 +225,28 @@ class Attempt {
     }
   }
 
-  /** TOP took the call: the delivery order's history moves first, so a crash before the record still counts it. */
+  /**
+   * TOP took the call: the outcome is written and the delivery order's history moves on, together.
+   * Whichever of the two is lost, the event still counts: an outcome without the history is read by
+   * the next attempt that finds this hold lapsed, a history without the outcome by this
+   * operation's retry (`delivered`).
+   */
   async #succeeded(changes: Partial<Operation>): Promise<Operation> {
     this.#delivered = changes;
-    try {
-      await recordDelivered(this.#deps.orderGuards, this.#operation);
-      this.#holdsOrder = false;
-    } catch (error) {
-      this.#deps.log.warn('could not advance the ordering guard', { error: errorName(error) });
-    }
-    return this.#settle({ status: 'SUCCEEDED', outcome_unknown: undefined, ...changes });
+    // Either way the hold is not given back here: moving on gives it back, and a history that
+    // could not move on is left held until it lapses, for the next holder to read this outcome.
+    this.#holdsOrder = false;
+    const moved = recordDelivered(this.#deps.orderGuards, this.#operation).catch((error: unknown) => {
+      this.#deps.log.warn('could not advance the ordering guard; its hold is left to lapse', {
+        error: errorName(error),
+      });
+    });
+    const [settled] = await Promise.allSettled([
+      this.#settle({ status: 'SUCCEEDED', outcome_unknown: undefined, ...changes }),
+      moved,
+    ]);
+    if (settled.status === 'rejected') throw settled.reason;
+    return settled.value;
   }
 
   /**

@@ -14,6 +14,23 @@ export interface OrderHistory {
   readonly operationId: string | undefined;
 }
 
+/** One key of a delivery order, held. */
+export interface HeldGuard {
+  readonly key: string;
+  readonly history: OrderHistory;
+  /**
+   * The operation of an attempt that held the key before and let its hold lapse: it may have
+   * delivered its event without the history knowing.
+   */
+  readonly lapsedOperation?: string;
+}
+
+/** The attempt that holds a guard (by its lease token), and its operation. */
+export interface GuardHolder {
+  readonly token: string;
+  readonly operationId: string;
+}
+
 const dynamo = storeCalls(OPERATIONS_STORE);
 
 /** An event delivered for a delivery order, and the operation that delivered it. */
@@ -32,30 +49,32 @@ export class OrderGuardStore extends TableStore {
   /**
    * Holds the ordering guard of each key for the attempt `holder` until `holdUntil` (its lease), so
    * one event of a delivery order is in flight at a time. Keys are taken in order, and all given back
-   * when one is held by another operation: `undefined` then. Otherwise what each guard knows of
-   * the last event delivered for it.
+   * when one is held by another attempt: `undefined` then. Otherwise each key, with what its guard
+   * knows of the last event delivered for it.
    */
   async hold(
     keys: readonly string[],
-    holder: string,
+    holder: GuardHolder,
     holdUntil: number,
     expiresAt: number,
-  ): Promise<OrderHistory[] | undefined> {
-    const held: string[] = [];
-    const histories: OrderHistory[] = [];
+  ): Promise<HeldGuard[] | undefined> {
+    const held: HeldGuard[] = [];
     for (const key of [...keys].sort()) {
-      const item = await this.#holdOne(key, holder, holdUntil, expiresAt);
-      if (!item) {
-        await this.release(held, holder);
+      const before = await this.#holdOne(key, holder, holdUntil, expiresAt);
+      if (!before) {
+        await this.release(
+          held.map((guard) => guard.key),
+          holder.token,
+        );
         return undefined;
       }
-      held.push(key);
-      histories.push(orderHistory(item, this.nowSeconds()));
+      held.push(heldGuard(key, before, holder.token, this.now(), this.nowSeconds()));
     }
-    return histories;
+    return held;
   }
 
-  async #holdOne(key: string, holder: string, holdUntil: number, expiresAt: number) {
+  /** The guard as it was before this hold; `undefined` when another attempt holds it. */
+  async #holdOne(key: string, holder: GuardHolder, holdUntil: number, expiresAt: number) {
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -63,15 +82,17 @@ export class OrderGuardStore extends TableStore {
           Key: itemKey.orderGuard(key),
           // A guard past its TTL keeps its old expiry, so its history still reads as gone.
           UpdateExpression:
-            'SET holder = :me, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
+            'SET holder = :me, holder_operation = :op, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
           ConditionExpression: 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now',
           ExpressionAttributeValues: {
-            ':me': holder,
+            ':me': holder.token,
+            ':op': holder.operationId,
             ':until': holdUntil,
             ':expires': expiresAt,
             ':now': this.now(),
           },
-          ReturnValues: 'ALL_NEW',
+          // What it was: the history, and a lapsed hold's operation.
+          ReturnValues: 'ALL_OLD',
         }),
       );
       return Attributes ?? {};
@@ -93,7 +114,7 @@ export class OrderGuardStore extends TableStore {
         new UpdateCommand({
           TableName: this.table,
           Key: itemKey.orderGuard(key),
-          UpdateExpression: 'REMOVE holder, holder_until',
+          UpdateExpression: 'REMOVE holder, holder_operation, holder_until',
           ConditionExpression: 'holder = :me',
           ExpressionAttributeValues: { ':me': holder },
         }),
@@ -116,44 +137,68 @@ export class OrderGuardStore extends TableStore {
   }
 
   async #advanceOne(key: string, event: DeliveredEvent, holder: string, expiresAt: number): Promise<void> {
-    const values = {
-      ':at': event.occurredAt,
-      ':status': event.status ?? '',
-      ':op': event.operationId,
-      ':expires': expiresAt,
-      ':nowSeconds': this.nowSeconds(),
-    };
-    const history =
-      'SET last_occurred_at = :at, last_status = :status, operation_id = :op, expires_at = :expires';
-    const newer =
-      '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
     // Usually one write: still the holder, and the newest event so far.
     const advanced = await dynamo.conditional('advance the ordering guard', async () => {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: itemKey.orderGuard(key),
-          UpdateExpression: `${history} REMOVE holder, holder_until`,
-          ConditionExpression: `holder = :me AND ${newer}`,
-          ExpressionAttributeValues: { ...values, ':me': holder },
+          UpdateExpression: `${HISTORY_SET} REMOVE holder, holder_operation, holder_until`,
+          ConditionExpression: `holder = :me AND ${NEWER}`,
+          ExpressionAttributeValues: { ...this.#historyValues(event, expiresAt), ':me': holder },
         }),
       );
     });
     if (advanced) return;
     // Our hold lapsed meanwhile, or a newer event got there first: history only moves forward.
+    await this.remember(key, event, expiresAt);
+    await this.#releaseOne(key, holder);
+  }
+
+  /** Moves the history of `key` forward to `event` (never back), leaving its hold as it is. */
+  async remember(key: string, event: DeliveredEvent, expiresAt: number): Promise<void> {
     await dynamo.conditional('advance the ordering guard', async () => {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: itemKey.orderGuard(key),
-          UpdateExpression: history,
-          ConditionExpression: newer,
-          ExpressionAttributeValues: values,
+          UpdateExpression: HISTORY_SET,
+          ConditionExpression: NEWER,
+          ExpressionAttributeValues: this.#historyValues(event, expiresAt),
         }),
       );
     });
-    await this.#releaseOne(key, holder);
   }
+
+  #historyValues(event: DeliveredEvent, expiresAt: number) {
+    return {
+      ':at': event.occurredAt,
+      ':status': event.status ?? '',
+      ':op': event.operationId,
+      ':expires': expiresAt,
+      ':nowSeconds': this.nowSeconds(),
+    };
+  }
+}
+
+const HISTORY_SET =
+  'SET last_occurred_at = :at, last_status = :status, operation_id = :op, expires_at = :expires';
+const NEWER =
+  '(attribute_not_exists(last_occurred_at) OR last_occurred_at <= :at OR expires_at < :nowSeconds)';
+
+function heldGuard(
+  key: string,
+  before: Record<string, unknown>,
+  token: string,
+  now: number,
+  nowSeconds: number,
+): HeldGuard {
+  const history = orderHistory(before, nowSeconds);
+  const { holder, holder_operation: operation, holder_until: until } = before;
+  const lapsed = typeof until === 'number' && until < now && holder !== token;
+  return lapsed && typeof operation === 'string'
+    ? { key, history, lapsedOperation: operation }
+    : { key, history };
 }
 
 function orderHistory(item: Record<string, unknown>, nowSeconds: number): OrderHistory {

@@ -1,5 +1,6 @@
 import type { Operation } from './operation.ts';
-import type { OrderGuardStore, OrderHistory } from './order-guard-store.ts';
+import type { HeldGuard, OrderGuardStore, OrderHistory } from './order-guard-store.ts';
+import type { OperationsStore } from './store.ts';
 
 /**
  * Where an event of a delivery order stands before its call:
@@ -13,8 +14,14 @@ export type OrderVerdict =
   | { readonly verdict: 'send' | 'busy' | 'stale' | 'delivered' }
   | { readonly verdict: 'duplicate'; readonly duplicateOf: string | undefined };
 
-/** What each key of a delivery order knows, once held; `undefined` when another attempt holds one. */
-export type OrderHold = Promise<readonly OrderHistory[] | undefined>;
+/** Each key of a delivery order, once held; `undefined` when another attempt holds one. */
+export type OrderHold = Promise<readonly HeldGuard[] | undefined>;
+
+/** The stores an event's place in its delivery order is judged from. */
+export interface OrderingStores {
+  readonly orderGuards: OrderGuardStore;
+  readonly operations: OperationsStore;
+}
 
 /** The keys of the delivery order an operation's event reports on; none for other flows. */
 export const orderKeysOf = (operation: Operation): readonly string[] => operation.guards.order_keys ?? [];
@@ -34,20 +41,22 @@ function holderOf(operation: Operation): string {
 export function holdOrderKeys(guards: OrderGuardStore, operation: Operation): OrderHold {
   const keys = orderKeysOf(operation);
   if (keys.length === 0) return Promise.resolve([]);
-  return guards.hold(keys, holderOf(operation), operation.lease_expires_at ?? 0, operation.expires_at);
+  const holder = { token: holderOf(operation), operationId: operation.operation_id };
+  return guards.hold(keys, holder, operation.lease_expires_at ?? 0, operation.expires_at);
 }
 
 /** Judges the event against what was delivered for its delivery order, once `held` (taken here when absent). */
 export async function holdDeliveryOrder(
-  guards: OrderGuardStore,
+  stores: OrderingStores,
   operation: Operation,
-  held: OrderHold = holdOrderKeys(guards, operation),
+  held: OrderHold = holdOrderKeys(stores.orderGuards, operation),
 ): Promise<OrderVerdict> {
-  const histories = await held;
-  if (!histories) return { verdict: 'busy' };
+  const guards = await held;
+  if (!guards) return { verdict: 'busy' };
   const { operation_id: me, guards: facts } = operation;
   const occurredAt = facts.occurred_at;
-  if (histories.length === 0 || occurredAt === undefined) return { verdict: 'send' };
+  if (guards.length === 0 || occurredAt === undefined) return { verdict: 'send' };
+  const histories = await withLapsedDeliveries(stores, operation, guards);
   if (histories.some((h) => h.operationId === me && h.lastOccurredAt === occurredAt)) {
     return { verdict: 'delivered' };
   }
@@ -57,6 +66,38 @@ export async function holdDeliveryOrder(
     return { verdict: 'duplicate', duplicateOf: last.operationId };
   }
   return { verdict: 'send' };
+}
+
+/**
+ * The histories of `held`, counting the event of an attempt that let its hold lapse after TOP took
+ * its call: a delivery writes its outcome and moves the history on together, so its outcome may be
+ * all that was written. Only a lapsed hold costs a read (and a write when its event counts).
+ */
+async function withLapsedDeliveries(
+  stores: OrderingStores,
+  operation: Operation,
+  held: readonly HeldGuard[],
+): Promise<OrderHistory[]> {
+  const lapsed = new Set<string>();
+  for (const { lapsedOperation } of held) {
+    // Our own earlier attempt's outcome is the record in hand: not delivered, or we'd not be here.
+    if (lapsedOperation && lapsedOperation !== operation.operation_id) lapsed.add(lapsedOperation);
+  }
+  if (lapsed.size === 0) return held.map((guard) => guard.history);
+  const records = await Promise.all([...lapsed].map((id) => stores.operations.get(id)));
+  const delivered = records.filter((record) => record?.status === 'SUCCEEDED');
+  return Promise.all(
+    held.map(async (guard) => {
+      const record = delivered.find((each) => each?.operation_id === guard.lapsedOperation);
+      const occurredAt = record?.guards.occurred_at;
+      if (!record || occurredAt === undefined || occurredAt <= guard.history.lastOccurredAt) {
+        return guard.history;
+      }
+      const event = { occurredAt, status: record.guards.order_status, operationId: record.operation_id };
+      await stores.orderGuards.remember(guard.key, event, record.expires_at);
+      return { lastOccurredAt: occurredAt, lastStatus: event.status, operationId: event.operationId };
+    }),
+  );
 }
 
 /** Gives back the delivery order an attempt holds; a key another attempt took meanwhile is left alone. */

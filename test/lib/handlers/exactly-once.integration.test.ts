@@ -128,6 +128,47 @@ describe('events of one delivery order', () => {
     expect(calls(SEND)).toHaveLength(1);
   });
 
+  it('count an event whose history could not move on once its hold lapses: an older event is then STALE', async () => {
+    // The harness's own client, which refuses the delivery order's history while `refusing`.
+    let refusing = true;
+    const client = new DynamoDBClient({
+      endpoint: parts.dynamo.endpoint,
+      region: 'local',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const update = (args.input as { UpdateExpression?: string }).UpdateExpression;
+        if (refusing && update?.includes('last_occurred_at')) {
+          throw Object.assign(new Error('Service unavailable'), {
+            name: 'ServiceUnavailable',
+            $fault: 'server',
+          });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'refuseHistory' },
+    );
+    const stack = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb: client } });
+    const newer = await stack.deliverWms({
+      occurred_at: '2026-11-23T12:05:00Z',
+      delivery_order: deliveryOrder({ ticket_id: 'T-LAPSED-HISTORY', status: 'PACK_FINISH' }),
+    });
+    expect(newer.body.status).toBe('SUCCEEDED');
+    refusing = false;
+
+    const older = {
+      occurred_at: '2026-11-23T12:00:00Z',
+      delivery_order: deliveryOrder({ ticket_id: 'T-LAPSED-HISTORY', status: 'PACKAGING' }),
+    };
+    // The newer event's hold is left to lapse: until then the older one waits.
+    expect((await stack.deliverWms(older)).body.status).toBe('PENDING_RETRY');
+    stack.clock.now += 10 * 60_000;
+    expect((await stack.deliverWms(older)).body.status).toBe('STALE');
+    expect(calls(SEND)).toHaveLength(1);
+    client.destroy();
+  });
+
   it('judge an older event that waited behind a newer one STALE once the newer is delivered', async () => {
     const stack = await webhookHarness(parts.dynamo, parts.sim);
     parts.sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);
