@@ -6,6 +6,7 @@ import { loadConfig } from '#lib/config/config.ts';
 import { operatorHandler } from '#lib/handlers/operator.ts';
 import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 import { buildTrackingRuntime } from '#lib/runtime/tracking-runtime.ts';
+import { TOP_APIS } from '#lib/top/apis/index.ts';
 
 const runtime = buildTrackingRuntime(
   loadConfig(process.env, { tracking: [] }),
@@ -16,6 +17,8 @@ const runtime = buildTrackingRuntime(
 
 export const handler = operatorHandler({
   ...runtime,
+  // A replay may be of any flow's operation.
+  apis: TOP_APIS,
   publicUrl: runtime.config.sellers.publicUrl,
   aeGatewayUrl: runtime.config.aeGatewayUrl,
   replayConcurrency: runtime.config.sweep.concurrency,

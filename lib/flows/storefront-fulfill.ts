@@ -17,6 +17,7 @@ export const storefrontFulfillFlow: WebhookFlow<typeof StorefrontFulfillBody> = 
   flow: 'storefront-fulfill',
   source: 'storefront',
   method: fulfillOrderApi.method,
+  api: fulfillOrderApi,
   platform: fulfillOrderApi.platform,
   requiresSeller: fulfillOrderApi.requiresSession,
   body: StorefrontFulfillBody,

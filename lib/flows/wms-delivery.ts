@@ -39,6 +39,7 @@ export const wmsDeliveryFlow: WebhookFlow<typeof WmsDeliveryBody> = {
   flow: 'wms-delivery',
   source: 'wms',
   method: sendDeliveryOrderApi.method,
+  api: sendDeliveryOrderApi,
   platform: sendDeliveryOrderApi.platform,
   requiresSeller: sendDeliveryOrderApi.requiresSession,
   body: WmsDeliveryBody,

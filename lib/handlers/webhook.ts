@@ -15,7 +15,8 @@ import {
 import { verifyDelivery } from '#lib/webhooks/delivery.ts';
 import { describeError, operationIdOf, operationLogFields } from './log-fields.ts';
 
-export interface WebhookHandlerDeps extends AcceptDeps {
+/** What a webhook handler is built from; the TOP API it calls is its flow's. */
+export interface WebhookHandlerDeps extends Omit<AcceptDeps, 'apis'> {
   readonly logger: Logger;
   readonly metrics: Metrics;
 }
@@ -26,7 +27,8 @@ export type HttpHandler = (
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** The Lambda handler of a webhook flow: accept, then map the operation (or the error) to HTTP. */
-export function webhookHandler(flow: WebhookFlow, deps: WebhookHandlerDeps): HttpHandler {
+export function webhookHandler(flow: WebhookFlow, handlerDeps: WebhookHandlerDeps): HttpHandler {
+  const deps = { ...handlerDeps, apis: { [flow.api.method]: flow.api } };
   const { logger, metrics } = deps;
   return async (event, context) => {
     logger.addContext(context);

@@ -1,8 +1,8 @@
+import type * as z from 'zod/mini';
 import type { RetryConfig } from '#lib/config/config.ts';
 import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import { errorName, type Log } from '#lib/observability/log.ts';
-import type { TopApi } from '#lib/top/apis/api.ts';
-import { TOP_APIS } from '#lib/top/apis/index.ts';
+import type { TopApi, TopApiRequestSide } from '#lib/top/apis/api.ts';
 import { TopRequestValidationError } from '#lib/top/apis/validation.ts';
 import type { TopClient } from '#lib/top/client.ts';
 import { TopError, TopRateLimitedError } from '#lib/top/errors.ts';
@@ -26,7 +26,15 @@ import {
 } from './ordering.ts';
 import type { OperationsStore } from './store.ts';
 
+/**
+ * The TOP APIs a function's attempts may call, by method name: a webhook's own, or every one
+ * (`TOP_APIS`) for the sweeper and replays. A function loads only the schemas of what it calls.
+ */
+export type TopApis = Readonly<Record<string, TopApiRequestSide<z.ZodMiniType>>>;
+
 export interface AttemptDeps {
+  /** The TOP APIs an operation's request may name. */
+  readonly apis: TopApis;
   /** The operation records. */
   readonly operations: OperationsStore;
   /** TOP's rate-limit ban, shared by every invocation. */
@@ -149,7 +157,7 @@ class Attempt {
         return this.#settle({ status: 'DUPLICATE', duplicate_of: holder });
     }
 
-    const api = TOP_APIS[operation.request.method as keyof typeof TOP_APIS] as AnyTopApi | undefined;
+    const api = this.#deps.apis[operation.request.method] as AnyTopApi | undefined;
     if (!api) {
       return this.giveUp({
         status: 'FAILED',

@@ -32,7 +32,7 @@ export interface RuntimeOverrides {
 }
 
 /** Everything a function needs, built once per container from the validated config. */
-export interface Runtime extends AttemptDeps {
+export interface Runtime extends Omit<AttemptDeps, 'apis'> {
   readonly config: Config;
   readonly now: () => number;
   readonly topDeadlineMs: number;

@@ -5,6 +5,7 @@ import { webhookHandler } from '#lib/handlers/webhook.ts';
 import { operationIdFor } from '#lib/operations/identity.ts';
 import type { Operation } from '#lib/operations/operation.ts';
 import type { TrackingOverrides } from '#lib/runtime/tracking-runtime.ts';
+import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { signWebhook } from '#lib/webhooks/sign.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
 import type { TestParts } from './test-parts.ts';
@@ -45,7 +46,11 @@ export async function operatorHarness(
     ...(options.overrides && { overrides: options.overrides }),
   });
   const { runtime, clock } = tracking;
-  const operator = operatorHandler({ ...runtime, replayConcurrency: options.replayConcurrency });
+  const operator = operatorHandler({
+    ...runtime,
+    apis: TOP_APIS,
+    replayConcurrency: options.replayConcurrency,
+  });
   const storefront = webhookHandler(storefrontFulfillFlow, {
     ...runtime,
     verifier: runtime.verifier('storefront'),

@@ -10,6 +10,7 @@ import type { RuntimeOverrides } from '#lib/runtime/runtime.ts';
 import { requireSellerParts } from '#lib/runtime/seller-parts.ts';
 import { authorizationLink } from '#lib/sellers/authorize.ts';
 import { sellersTableDefinition } from '#lib/sellers/table.ts';
+import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { startLocalAwsServices } from '#local/aws-services.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
 import { openLocalSecretStore } from '#local/secrets-manager.ts';
@@ -60,7 +61,12 @@ export async function sellersHarness(
     deadlineMs: 2_000,
     leaseMs: 45_000,
   });
-  const operator = operatorHandler({ ...runtime, publicUrl: PUBLIC_URL, aeGatewayUrl: parts.sim.aeUrl });
+  const operator = operatorHandler({
+    ...runtime,
+    apis: TOP_APIS,
+    publicUrl: PUBLIC_URL,
+    aeGatewayUrl: parts.sim.aeUrl,
+  });
   const renewal = tokenRenewalHandler({
     ...runtime,
     ...sellers,

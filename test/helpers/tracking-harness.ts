@@ -9,6 +9,7 @@ import { eventBridgeStatusPort } from '#lib/runtime/eventbridge-status-port.ts';
 import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
 import { sqsRefreshQueuePort } from '#lib/runtime/sqs-refresh-queue-port.ts';
 import { buildTrackingRuntime, type TrackingOverrides } from '#lib/runtime/tracking-runtime.ts';
+import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { CallPacer } from '#lib/tracking/pacer.ts';
 import type { RefreshQueue } from '#lib/tracking/ports.ts';
 import { logisticsOrdersTableDefinition } from '#lib/tracking/table.ts';
@@ -101,7 +102,7 @@ export async function trackingHarness(
     });
   const dispatcher = dispatcherFor(localRefreshQueue(queue));
   const register = trackingHandler({ ...runtime, verifier: runtime.verifier('storefront') });
-  const operator = operatorHandler(runtime);
+  const operator = operatorHandler({ ...runtime, apis: TOP_APIS });
   const context = (timeoutMs = 60_000) => createLambdaContext({ functionName: 'test', timeoutMs });
 
   return {

@@ -12,6 +12,7 @@ import { type HttpHandler, webhookHandler } from '#lib/handlers/webhook.ts';
 import type { SweepReport } from '#lib/operations/sweep.ts';
 import { buildRuntime, type Runtime, type RuntimeOverrides } from '#lib/runtime/runtime.ts';
 import { buildSellerParts } from '#lib/runtime/seller-parts.ts';
+import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { signWebhook } from '#lib/webhooks/sign.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
 import type { TopSimulator } from '#local/top-sim/server.ts';
@@ -100,9 +101,9 @@ export async function webhookHarness(
       verifier: runtime.verifier('storefront'),
     }),
   };
-  const operator = operatorHandler(runtime);
+  const operator = operatorHandler({ ...runtime, apis: TOP_APIS });
   const { batchSize, concurrency, topDeadlineMs } = config.sweep;
-  const sweeper = sweeperHandler({ ...runtime, batchSize, concurrency, topDeadlineMs });
+  const sweeper = sweeperHandler({ ...runtime, apis: TOP_APIS, batchSize, concurrency, topDeadlineMs });
   const context = (timeoutMs = 30_000) => createLambdaContext({ functionName: 'test', timeoutMs });
 
   /** Posts a signed delivery to a webhook route; `body` may be a value or raw text. */

@@ -15,6 +15,7 @@ import { SellerRegistry } from '#lib/sellers/registry.ts';
 import type { SellerTokens } from '#lib/sellers/seller.ts';
 import { sellersTableDefinition } from '#lib/sellers/table.ts';
 import { SellerTokenVault } from '#lib/sellers/token-vault.ts';
+import { TOP_APIS } from '#lib/top/apis/index.ts';
 import { type LocalAwsServices, startLocalAwsServices } from '#local/aws-services.ts';
 import { createLambdaContext } from '#local/lambda/context.ts';
 import { openLocalSecretStore } from '#local/secrets-manager.ts';
@@ -86,6 +87,7 @@ afterAll(async () => {
 const operator = (overrides: Partial<OperatorHandlerDeps> = {}) =>
   operatorHandler({
     ...h.runtime,
+    apis: TOP_APIS,
     sellers,
     publicUrl: PUBLIC_URL,
     aeGatewayUrl: parts.sim.aeUrl,
