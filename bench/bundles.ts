@@ -1,6 +1,7 @@
 // `npm run bench -- bundles` (P5): each function's bundle as a deploy uploads it, and how long Node
 // takes to load it (the module-scope part of a cold start: config, clients), beside the bare handler
-// of `bench/bare-handler/`, bundled by the same HouseFunction settings.
+// of `bench/bare-handler/`, bundled by the same HouseFunction settings. The floor handler of
+// `bench/floor-handler/` is printed beside them: what the ground rules alone (zod, Powertools) cost.
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -36,6 +37,8 @@ export interface BundleFigure {
 
 export interface BundleFigures {
   readonly bare: { readonly bytes: number; readonly importMs: number };
+  /** The bare handler plus zod/mini and Powertools' Logger and Metrics, which the ground rules keep. */
+  readonly floor: BundleFigure;
   readonly functions: readonly BundleFigure[];
 }
 
@@ -51,18 +54,18 @@ async function importMs(file: string): Promise<number> {
   return Number(stdout);
 }
 
-/** The bare handler, synthesized as a function of its own with the house settings. */
-async function synthesizeBareHandler(outdir: string): Promise<FunctionBundle> {
+/** An anchor handler, synthesized as a function of its own with the house settings. */
+async function synthesizeAnchor(outdir: string, name: string, entry: string): Promise<FunctionBundle> {
   const app = new App({ outdir });
-  const stack = new Stack(app, 'BareHandler');
-  const fn = new HouseFunction(stack, 'Bare', {
-    entry: 'bench/bare-handler/index.ts',
-    description: 'the anchor of the bundle comparison',
+  const stack = new Stack(app, 'Anchor');
+  const fn = new HouseFunction(stack, 'Anchor', {
+    entry,
+    description: 'an anchor of the bundle comparison',
     timeout: Duration.seconds(10),
     logRetention: RetentionDays.ONE_DAY,
   });
   app.synth();
-  return stagedBundle(outdir, stack, 'bare handler', fn);
+  return stagedBundle(outdir, stack, name, fn);
 }
 
 export async function bundleFigures(): Promise<BundleFigures> {
@@ -70,12 +73,17 @@ export async function bundleFigures(): Promise<BundleFigures> {
   try {
     const started = performance.now();
     const functions = await synthesizeBundles(join(outdir, 'functions'));
-    const bare = await synthesizeBareHandler(join(outdir, 'bare'));
+    const bare = await synthesizeAnchor(join(outdir, 'bare'), 'bare handler', 'bench/bare-handler/index.ts');
+    const floor = await synthesizeAnchor(
+      join(outdir, 'floor'),
+      'floor handler',
+      'bench/floor-handler/index.ts',
+    );
     console.log(
       `\nP5 · Function bundles beside the bare handler (cdk synth with esbuild: ${((performance.now() - started) / 1000).toFixed(1)} s)`,
     );
     // Taken in turns, so a busy moment of the machine weighs on every bundle alike.
-    const all = [bare, ...functions];
+    const all = [bare, floor, ...functions];
     const samples = all.map((): number[] => []);
     for (let i = 0; i < RUNS; i++) {
       for (const [index, bundle] of all.entries()) samples[index]?.push(await importMs(bundle.file));
@@ -84,23 +92,27 @@ export async function bundleFigures(): Promise<BundleFigures> {
     const bareMs = medians[0] ?? Number.NaN;
     console.log('  bundle               bytes      gzip    import (median of 21)   bytes ×   import ×');
     console.log(`  ${line(bare.service, bare.bytes, gzip(await readFile(bare.file)), bareMs)}`);
+    const figure = (bundle: FunctionBundle, ms: number, code: Buffer): BundleFigure => ({
+      service: bundle.service,
+      bytes: bundle.bytes,
+      gzipBytes: gzip(code),
+      importMs: ms,
+      bytesRatio: bundle.bytes / bare.bytes,
+      importRatio: ms / bareMs,
+    });
+    const print = (each: BundleFigure) =>
+      console.log(
+        `  ${line(each.service, each.bytes, each.gzipBytes, each.importMs)}   ${each.bytesRatio.toFixed(2).padStart(6)}   ${each.importRatio.toFixed(2).padStart(7)}`,
+      );
+    const floorFigure = figure(floor, medians[1] ?? Number.NaN, await readFile(floor.file));
+    print(floorFigure);
     const figures: BundleFigure[] = [];
     for (const [index, bundle] of functions.entries()) {
-      const ms = medians[index + 1] ?? Number.NaN;
-      const figure = {
-        service: bundle.service,
-        bytes: bundle.bytes,
-        gzipBytes: gzip(await readFile(bundle.file)),
-        importMs: ms,
-        bytesRatio: bundle.bytes / bare.bytes,
-        importRatio: ms / bareMs,
-      };
-      figures.push(figure);
-      console.log(
-        `  ${line(bundle.service, figure.bytes, figure.gzipBytes, ms)}   ${figure.bytesRatio.toFixed(2).padStart(6)}   ${figure.importRatio.toFixed(2).padStart(7)}`,
-      );
+      const each = figure(bundle, medians[index + 2] ?? Number.NaN, await readFile(bundle.file));
+      figures.push(each);
+      print(each);
     }
-    return { bare: { bytes: bare.bytes, importMs: bareMs }, functions: figures };
+    return { bare: { bytes: bare.bytes, importMs: bareMs }, floor: floorFigure, functions: figures };
   } finally {
     await rm(outdir, { recursive: true, force: true });
   }

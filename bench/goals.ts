@@ -61,6 +61,12 @@ export function printGoals(figures: RunFigures): void {
   for (const [id, measure, goal, measured, verdict] of rows) {
     console.log(`  ${id}  ${measure.padEnd(58)} ${goal.padEnd(14)} ${measured.padEnd(13)} ${verdict}`);
   }
+  if (p5) {
+    const { bytesRatio, importRatio } = p5.floor;
+    console.log(
+      `        (the floor handler, zod/mini and Powertools alone on the bare handler: bytes ${x(bytesRatio)}, load ${x(importRatio)})`,
+    );
+  }
   if (p6) {
     console.log('  P6  DynamoDB requests (printed; each justified in the README, "What DynamoDB is asked"):');
     for (const line of p6) console.log(`        ${line}`);
