@@ -51,28 +51,27 @@ export async function dynamoPathFigures(total: number, concurrency: number): Pro
       const operation = wmsOperation(i, Date.now());
       const keys = operation.guards.order_keys ?? [];
       const { operation_id: id, expires_at: expiresAt } = operation;
-      const holder = operation.lease_token ?? '';
-      // As a delivery writes them: the claim and the delivery order's hold together.
+      const holder = { token: operation.lease_token ?? '', operationId: id };
+      // As a delivery writes them: the claim with the delivery order's hold, then (after TOP) the
+      // history moved on with the outcome.
       await Promise.all([
         operations.create(operation),
-        guards.hold(keys, { token: holder, operationId: id }, operation.lease_expires_at ?? 0, expiresAt),
+        guards.hold(keys, holder, operation.lease_expires_at ?? 0, expiresAt, { unlessLastHolder: true }),
       ]);
-      await guards.advance(
-        keys,
-        { occurredAt: Date.now(), status: 'PACKAGING', operationId: id },
-        holder,
-        expiresAt,
-      );
-      await operations.settle(
-        {
-          ...operation,
-          status: 'SUCCEEDED',
-          attempts: 1,
-          lease_token: undefined,
-          lease_expires_at: undefined,
-        },
-        operation.lease_token ?? '',
-      );
+      const delivered = { occurredAt: Date.now(), status: 'PACKAGING', operationId: id };
+      await Promise.all([
+        guards.advance(keys, delivered, holder, expiresAt),
+        operations.settle(
+          {
+            ...operation,
+            status: 'SUCCEEDED',
+            attempts: 1,
+            lease_token: undefined,
+            lease_expires_at: undefined,
+          },
+          holder.token,
+        ),
+      ]);
     };
     await measure(300, concurrency, writeSet);
     return await measure(total, concurrency, (i) => writeSet(1_000_000 + i));

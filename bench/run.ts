@@ -34,7 +34,7 @@ async function main() {
       described('new WMS delivery (container warm)', webhooks.newWms),
       described('new WMS delivery (container cold)', webhooks.firstWms),
       described('duplicate WMS delivery (dynalite)', webhooks.duplicateWms),
-      `${'duplicate WMS delivery (DynamoDB)'.padEnd(34)}  1 in 1 round trip: PutItem (ReturnValuesOnConditionCheckFailure brings the record back)`,
+      `${'duplicate WMS delivery (DynamoDB)'.padEnd(34)}  2 in 1 round trip: PutItem + UpdateItem (both refused; ReturnValuesOnConditionCheckFailure brings the record back)`,
       described('new storefront fulfilment', webhooks.newStorefront),
       described('duplicate storefront fulfilment', webhooks.duplicateStorefront),
       `${'refreshed logistics order'.padEnd(34)} ${perOrder.toFixed(2).padStart(5)} on average`,

@@ -93,7 +93,7 @@ export async function webhookPathFigures(
       `\nP3 · WMS deliveries, ${CONCURRENCY} in flight, the gateway answering at once (4,000 each)`,
     );
     console.log(`  the TOP call alone                         ${fmt(top.perSecond)}/s`);
-    console.log(`  its DynamoDB writes alone (4 per delivery) ${fmt(dynamo.perSecond)}/s`);
+    console.log(`  its DynamoDB writes alone (4, 2 at a time) ${fmt(dynamo.perSecond)}/s`);
     console.log(`  the path's limit, 1 / (1/top + 1/writes)   ${fmt(limit)}/s`);
     console.log(
       `  through the local stack                    ${fmt(webhooks.perSecond)}/s (p50 ${fmt(webhooks.p50, 1)} ms, p99 ${fmt(webhooks.p99, 1)} ms)`,

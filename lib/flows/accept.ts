@@ -88,7 +88,7 @@ export async function acceptWebhook(
   const claiming = claim(deps, operation);
   // Nor does the delivery order's hold, taken under the claim's lease token: a duplicate delivery
   // takes it under a token of its own, so giving it back never frees the first delivery's hold.
-  const order = holdOrderKeys(deps.orderGuards, operation);
+  const order = holdOrderKeys(deps.orderGuards, operation, { alongsideClaim: true });
   order.catch(() => {}); // the attempt awaits it, or it is given back below
   let claimed: Awaited<typeof claiming>;
   try {
@@ -102,10 +102,13 @@ export async function acceptWebhook(
     return { operation: claimed.replay, replayed: true };
   }
   const held = claimed.held;
+  // Taken over, the operation may be the one that gave its delivery order back last, to which the
+  // hold alongside the claim was refused: the attempt then takes it as any attempt does.
+  const refused = claimed.takenOver && (await order.catch(() => undefined)) === undefined;
   try {
     const deadlineMs = topDeadlineFor(deps.topDeadlineMs, remainingMs());
     return {
-      operation: await attemptOperation(deps, held, { deadlineMs, checks, order }),
+      operation: await attemptOperation(deps, held, { deadlineMs, checks, ...(!refused && { order }) }),
       replayed: false,
     };
   } catch (error) {
@@ -127,9 +130,12 @@ export async function acceptWebhook(
 async function claim(
   deps: AcceptDeps,
   operation: Operation,
-): Promise<{ readonly held: Operation; readonly replay?: never } | { readonly replay: Operation }> {
+): Promise<
+  | { readonly held: Operation; readonly takenOver: boolean; readonly replay?: never }
+  | { readonly replay: Operation }
+> {
   const created = await deps.operations.create(operation);
-  if (created.created) return { held: operation };
+  if (created.created) return { held: operation, takenOver: false };
   const { operation_id: operationId, created_at: at } = operation;
   const { existing } = created;
   if (!existing) throw new OperationInFlightError(operationId, 1_000);
@@ -139,7 +145,7 @@ async function claim(
   // under this delivery's lease, which the delivery order was taken under.
   const lease = { token: operation.lease_token ?? randomUUID(), expiresAt: operation.lease_expires_at ?? at };
   const held = await deps.operations.acquire(operationId, 'due', lease);
-  if (held) return { held };
+  if (held) return { held, takenOver: true };
   throw new OperationInFlightError(operationId, Math.max(1_000, (existing.lease_expires_at ?? at) - at));
 }
 

@@ -51,20 +51,25 @@ export class OrderGuardStore extends TableStore {
    * one event of a delivery order is in flight at a time. Keys are taken in order, and all given back
    * when one is held by another attempt: `undefined` then. Otherwise each key, with what its guard
    * knows of the last event delivered for it.
+   *
+   * `unlessLastHolder`: not taken either when the holder's operation was the last to give the key
+   * back, as a redelivery of an event already delivered would find it: taken alongside a claim
+   * that may be such a redelivery, the hold then costs nothing to give back.
    */
   async hold(
     keys: readonly string[],
     holder: GuardHolder,
     holdUntil: number,
     expiresAt: number,
+    options: { readonly unlessLastHolder?: boolean } = {},
   ): Promise<HeldGuard[] | undefined> {
     const held: HeldGuard[] = [];
     for (const key of [...keys].sort()) {
-      const before = await this.#holdOne(key, holder, holdUntil, expiresAt);
+      const before = await this.#holdOne(key, holder, holdUntil, expiresAt, options.unlessLastHolder);
       if (!before) {
         await this.release(
           held.map((guard) => guard.key),
-          holder.token,
+          holder,
         );
         return undefined;
       }
@@ -74,7 +79,14 @@ export class OrderGuardStore extends TableStore {
   }
 
   /** The guard as it was before this hold; `undefined` when another attempt holds it. */
-  async #holdOne(key: string, holder: GuardHolder, holdUntil: number, expiresAt: number) {
+  async #holdOne(
+    key: string,
+    holder: GuardHolder,
+    holdUntil: number,
+    expiresAt: number,
+    unlessLastHolder = false,
+  ) {
+    const free = 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now';
     try {
       const { Attributes } = await this.doc.send(
         new UpdateCommand({
@@ -83,7 +95,9 @@ export class OrderGuardStore extends TableStore {
           // A guard past its TTL keeps its old expiry, so its history still reads as gone.
           UpdateExpression:
             'SET holder = :me, holder_operation = :op, holder_until = :until, expires_at = if_not_exists(expires_at, :expires)',
-          ConditionExpression: 'attribute_not_exists(holder) OR holder = :me OR holder_until < :now',
+          ConditionExpression: unlessLastHolder
+            ? `(${free}) AND (attribute_not_exists(last_holder) OR last_holder <> :op)`
+            : free,
           ExpressionAttributeValues: {
             ':me': holder.token,
             ':op': holder.operationId,
@@ -103,20 +117,20 @@ export class OrderGuardStore extends TableStore {
   }
 
   /** Gives back the ordering guards `holder` holds; a guard another attempt took is left alone. */
-  async release(keys: readonly string[], holder: string): Promise<void> {
+  async release(keys: readonly string[], holder: GuardHolder): Promise<void> {
     // Each key on its own: all at once.
     await Promise.all(keys.map((key) => this.#releaseOne(key, holder)));
   }
 
-  async #releaseOne(key: string, holder: string): Promise<void> {
+  async #releaseOne(key: string, holder: GuardHolder): Promise<void> {
     await dynamo.conditional('release the ordering guard', async () => {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: itemKey.orderGuard(key),
-          UpdateExpression: 'REMOVE holder, holder_operation, holder_until',
+          UpdateExpression: `SET ${LAST_HOLDER} REMOVE ${HOLD}`,
           ConditionExpression: 'holder = :me',
-          ExpressionAttributeValues: { ':me': holder },
+          ExpressionAttributeValues: { ':me': holder.token, ':holderOp': holder.operationId },
         }),
       );
     });
@@ -129,23 +143,32 @@ export class OrderGuardStore extends TableStore {
   async advance(
     keys: readonly string[],
     event: DeliveredEvent,
-    holder: string,
+    holder: GuardHolder,
     expiresAt: number,
   ): Promise<void> {
     // Each key's history is its own: all at once, so a delivery order's guards cost one round trip.
     await Promise.all(keys.map((key) => this.#advanceOne(key, event, holder, expiresAt)));
   }
 
-  async #advanceOne(key: string, event: DeliveredEvent, holder: string, expiresAt: number): Promise<void> {
+  async #advanceOne(
+    key: string,
+    event: DeliveredEvent,
+    holder: GuardHolder,
+    expiresAt: number,
+  ): Promise<void> {
     // Usually one write: still the holder, and the newest event so far.
     const advanced = await dynamo.conditional('advance the ordering guard', async () => {
       await this.doc.send(
         new UpdateCommand({
           TableName: this.table,
           Key: itemKey.orderGuard(key),
-          UpdateExpression: `${HISTORY_SET} REMOVE holder, holder_operation, holder_until`,
+          UpdateExpression: `${HISTORY_SET}, ${LAST_HOLDER} REMOVE ${HOLD}`,
           ConditionExpression: `holder = :me AND ${NEWER}`,
-          ExpressionAttributeValues: { ...this.#historyValues(event, expiresAt), ':me': holder },
+          ExpressionAttributeValues: {
+            ...this.#historyValues(event, expiresAt),
+            ':me': holder.token,
+            ':holderOp': holder.operationId,
+          },
         }),
       );
     });
@@ -181,6 +204,10 @@ export class OrderGuardStore extends TableStore {
   }
 }
 
+/** A hold: its attempt, that attempt's operation, and until when. */
+const HOLD = 'holder, holder_operation, holder_until';
+/** The operation that last gave the guard back. */
+const LAST_HOLDER = 'last_holder = :holderOp';
 const HISTORY_SET =
   'SET last_occurred_at = :at, last_status = :status, operation_id = :op, expires_at = :expires';
 const NEWER =

@@ -1,5 +1,5 @@
 import type { Operation } from './operation.ts';
-import type { HeldGuard, OrderGuardStore, OrderHistory } from './order-guard-store.ts';
+import type { GuardHolder, HeldGuard, OrderGuardStore, OrderHistory } from './order-guard-store.ts';
 import type { OperationsStore } from './store.ts';
 
 /**
@@ -26,23 +26,33 @@ export interface OrderingStores {
 /** The keys of the delivery order an operation's event reports on; none for other flows. */
 export const orderKeysOf = (operation: Operation): readonly string[] => operation.guards.order_keys ?? [];
 
-/** The attempt holding an operation: its lease token, which no other attempt (not even a duplicate delivery) shares. */
-function holderOf(operation: Operation): string {
+/**
+ * The attempt holding an operation: its lease token, which no other attempt (not even a duplicate
+ * delivery, which shares the operation id) has.
+ */
+function holderOf(operation: Operation): GuardHolder {
   const token = operation.lease_token;
   if (token === undefined) throw new Error(`operation ${operation.operation_id} is not held under a lease`);
-  return token;
+  return { token, operationId: operation.operation_id };
 }
 
 /**
  * Takes the delivery order for one attempt. The hold lasts as long as the attempt's lease, so a
  * crashed attempt frees it when its lease lapses. It needs nothing of the operation's record, so
- * a new delivery takes it alongside its claim.
+ * a delivery takes it alongside its claim (`alongsideClaim`): then not when this operation was the
+ * last to give it back, as a redelivery would find it, so a redelivery has nothing to give back.
+ * A new claim never meets that; an attempt that does (a lapsed lease taken over) waits as if busy.
  */
-export function holdOrderKeys(guards: OrderGuardStore, operation: Operation): OrderHold {
+export function holdOrderKeys(
+  guards: OrderGuardStore,
+  operation: Operation,
+  options: { readonly alongsideClaim?: boolean } = {},
+): OrderHold {
   const keys = orderKeysOf(operation);
   if (keys.length === 0) return Promise.resolve([]);
-  const holder = { token: holderOf(operation), operationId: operation.operation_id };
-  return guards.hold(keys, holder, operation.lease_expires_at ?? 0, operation.expires_at);
+  return guards.hold(keys, holderOf(operation), operation.lease_expires_at ?? 0, operation.expires_at, {
+    unlessLastHolder: options.alongsideClaim === true,
+  });
 }
 
 /** Judges the event against what was delivered for its delivery order, once `held` (taken here when absent). */

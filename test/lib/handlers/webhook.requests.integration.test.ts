@@ -55,18 +55,32 @@ describe('DynamoDB requests on a webhook path', () => {
     expect(delivered.rounds).toEqual(['PutItem + UpdateItem', 'UpdateItem + PutItem']);
   });
 
-  it('gives back the delivery order a duplicate took alongside its refused claim', async () => {
+  it('takes nothing for a redelivery of the last event of its delivery order, so it has nothing to give back', async () => {
     const body = { delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP' }) };
     expect((await stack.deliverWms(body, { id: 'msg_rounds_dup' })).status).toBe(200);
 
     const duplicate = await requestsOf(() => stack.deliverWms(body, { id: 'msg_rounds_dup' }));
+
+    expect(duplicate.status).toBe(200);
+    // The hold is refused with the claim; on dynalite the refused claim brings nothing back and
+    // reads the record (a GetItem that may share the round).
+    expect(duplicate.rounds[0]).toMatch(/^PutItem \+ UpdateItem/);
+    expect(duplicate.sent.filter((name) => name === 'UpdateItem')).toHaveLength(1);
+  });
+
+  it('gives back the delivery order a redelivery took alongside its refused claim', async () => {
+    const first = { delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP2', status: 'PACKAGING' }) };
+    expect((await stack.deliverWms(first, { id: 'msg_rounds_dup2' })).status).toBe(200);
+    const later = { delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP2', status: 'PACK_FINISH' }) };
+    expect((await stack.deliverWms(later)).status).toBe(200);
+
+    // Another event gave the delivery order back since: the redelivery takes it, and gives it back.
+    const duplicate = await requestsOf(() => stack.deliverWms(first, { id: 'msg_rounds_dup2' }));
     const next = await requestsOf(() =>
-      stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP' }) }),
+      stack.deliverWms({ delivery_order: deliveryOrder({ ticket_id: 'T-ROUNDS-DUP2' }) }),
     );
 
     expect(duplicate.status).toBe(200);
-    // On dynalite the refused claim brings nothing back: its GetItem may share the round.
-    expect(duplicate.rounds[0]).toMatch(/^PutItem \+ UpdateItem/);
     expect(duplicate.sent.filter((name) => name === 'UpdateItem')).toHaveLength(2);
     expect(next.status).toBe(200);
   });

@@ -19,7 +19,7 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     await guards.advance(
       both,
       { occurredAt: 2_000, status: 'PACK_FINISH', operationId: 'op_a' },
-      'lease-op_a',
+      attempt('op_a'),
       FAR,
     );
     expect(await guards.hold(['wms#ticket#T1'], attempt('op_b'), until, FAR)).toEqual([
@@ -31,17 +31,17 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     await guards.advance(
       ['wms#ticket#T1'],
       { occurredAt: 1_000, status: 'PACKAGING', operationId: 'op_b' },
-      'lease-op_b',
+      attempt('op_b'),
       FAR,
     );
     expect(last(await guards.hold(both, attempt('op_c'), until, FAR))).toEqual([2_000, 2_000]);
     await guards.advance(
       ['wms#platform#P1'],
       { occurredAt: 3_000, status: 'X', operationId: 'op_c' },
-      'lease-op_c',
+      attempt('op_c'),
       FAR,
     );
-    await guards.release(both, 'lease-op_c');
+    await guards.release(both, attempt('op_c'));
     expect(last(await guards.hold(both, attempt('op_d'), until, FAR))).toEqual([3_000, 2_000]);
   });
 
@@ -55,7 +55,7 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
       await guards.hold(['wms#ticket#T9', 'wms#ticket#T2'], attempt('op_b'), clock.now + 1_000, FAR),
     ).toBeUndefined();
     expect(await guards.hold(['wms#ticket#T9'], attempt('op_c'), clock.now + 1_000, FAR)).toHaveLength(1);
-    await guards.release(keys, 'lease-op_a');
+    await guards.release(keys, attempt('op_a'));
     expect(await guards.hold(keys, attempt('op_b'), clock.now + 1_000, FAR)).toHaveLength(2);
     clock.now += 1_001;
     expect(await guards.hold(keys, attempt('op_d'), clock.now + 1_000, FAR)).toHaveLength(2);
@@ -68,11 +68,25 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     clock.now += 1_001;
 
     const taken = await guards.hold(keys, attempt('op_b'), clock.now + 1_000, FAR);
-    await guards.release(keys, 'lease-op_b');
+    await guards.release(keys, attempt('op_b'));
     const next = await guards.hold(keys, attempt('op_c'), clock.now + 1_000, FAR);
 
     expect(taken?.map((guard) => guard.lapsedOperation)).toEqual(['op_a']);
     expect(next?.map((guard) => guard.lapsedOperation)).toEqual([undefined]);
+  });
+
+  it('refuses a key, when asked, to the operation that last gave it back: a redelivery takes nothing', async () => {
+    const { orderGuards: guards, clock } = await testStore(local.dynamo);
+    const keys = ['wms#ticket#T5'];
+    const until = clock.now + 1_000;
+    await guards.hold(keys, attempt('op_a'), until, FAR);
+    await guards.release(keys, attempt('op_a'));
+    const redelivery = { token: 'lease-op_a-redelivered', operationId: 'op_a' };
+
+    expect(await guards.hold(keys, redelivery, until, FAR, { unlessLastHolder: true })).toBeUndefined();
+    expect(await guards.hold(keys, redelivery, until, FAR)).toHaveLength(1);
+    await guards.release(keys, redelivery);
+    expect(await guards.hold(keys, attempt('op_b'), until, FAR, { unlessLastHolder: true })).toHaveLength(1);
   });
 
   it("moves a delivery order's guards on at once, one round trip for all its keys", async () => {
@@ -105,7 +119,7 @@ describe('OrderGuardStore against dynalite: the ordering guard', () => {
     await guards.advance(
       both,
       { occurredAt: 2_000, status: 'PACK_FINISH', operationId: 'op_a' },
-      'lease-op_a',
+      attempt('op_a'),
       FAR,
     );
 
