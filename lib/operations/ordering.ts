@@ -41,7 +41,8 @@ function holderOf(operation: Operation): GuardHolder {
  * crashed attempt frees it when its lease lapses. It needs nothing of the operation's record, so
  * a delivery takes it alongside its claim (`alongsideClaim`): then not when this operation was the
  * last to give it back, as a redelivery would find it, so a redelivery has nothing to give back.
- * A new claim never meets that; an attempt that does (a lapsed lease taken over) waits as if busy.
+ * A new claim never meets that; a delivery taking over a lapsed lease that does takes it again
+ * without the condition.
  */
 export function holdOrderKeys(
   guards: OrderGuardStore,
