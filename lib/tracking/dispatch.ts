@@ -3,7 +3,7 @@ import type { RefreshSchedule } from '#lib/config/tracking.ts';
 import type { CredentialsSource } from '#lib/credentials/credentials-source.ts';
 import type { Log } from '#lib/observability/log.ts';
 import type { RateLimitBan } from '#lib/operations/ban-store.ts';
-import { queryLogisticsOrderApi } from '#lib/top/apis/query-logistics-order.ts';
+import { LOGISTICS_ORDER_PLATFORM } from '#lib/top/apis/logistics-order-statuses.ts';
 import { sessionFingerprint } from './fingerprint.ts';
 import type { RefreshMessage, RefreshQueue } from './ports.ts';
 import type { TrackingStore } from './store.ts';
@@ -95,7 +95,7 @@ async function resumeParkedOrders(deps: DispatchDeps): Promise<number> {
     // credentials afresh (throttled) to see it.
     await deps.credentials.refresh(seller.sellerId).catch(() => false);
     const current = await deps.credentials
-      .forSeller(seller.sellerId, queryLogisticsOrderApi.platform)
+      .forSeller(seller.sellerId, LOGISTICS_ORDER_PLATFORM)
       .catch(() => undefined);
     const fingerprint = sessionFingerprint(current?.credentials.session);
     if (!current || fingerprint === seller.sessionFingerprint) continue;

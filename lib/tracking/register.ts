@@ -6,7 +6,7 @@ import { sellerFor } from '#lib/flows/seller.ts';
 import { InvalidPayloadError } from '#lib/http/errors.ts';
 import { parseJsonBody } from '#lib/http/request.ts';
 import { idString, nonBlank } from '#lib/top/apis/fields.ts';
-import { queryLogisticsOrderApi } from '#lib/top/apis/query-logistics-order.ts';
+import { LOGISTICS_ORDER_PLATFORM } from '#lib/top/apis/logistics-order-statuses.ts';
 import { toRequestIssues } from '#lib/top/apis/validation.ts';
 import type { VerifiedDelivery, WebhookVerifier } from '#lib/webhooks/delivery.ts';
 import type { TrackedOrder } from './order.ts';
@@ -34,7 +34,7 @@ export async function registerLogisticsOrder(
 ): Promise<{ readonly order: TrackedOrder; readonly created: boolean }> {
   const parsed = TrackingBody.safeParse(parseJsonBody(event, delivery.body));
   if (!parsed.success) throw new InvalidPayloadError(toRequestIssues(parsed.error));
-  const sellerId = await sellerFor(deps.credentials, parsed.data.seller_id, queryLogisticsOrderApi.platform);
+  const sellerId = await sellerFor(deps.credentials, parsed.data.seller_id, LOGISTICS_ORDER_PLATFORM);
   const now = (deps.now ?? Date.now)();
   const order: TrackedOrder = {
     logistics_order_id: parsed.data.logistics_order_id,

@@ -1,5 +1,5 @@
 import { withListIndex } from '#lib/operations/table.ts';
-import { LOGISTICS_ORDER_STATUSES } from '#lib/top/apis/query-logistics-order.ts';
+import { LOGISTICS_ORDER_STATUSES } from '#lib/top/apis/logistics-order-statuses.ts';
 
 /**
  * What the logistics-orders' `list` index holds besides its keys: `status`, so a partition of

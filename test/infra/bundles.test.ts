@@ -92,6 +92,8 @@ describe('the function bundles (esbuild through the CDK, no Docker)', () => {
       'lib/sellers/',
       'lib/handlers/operator',
       'lib/http/contract/',
+      // It names the platform and statuses of logistics orders, and never calls the API.
+      'lib/top/apis/query-logistics-order',
     ],
     'operator-api': ['@aws-sdk/client-sqs', '@aws-sdk/client-eventbridge', 'lib/http/contract/'],
     'retry-sweeper': [
@@ -101,7 +103,12 @@ describe('the function bundles (esbuild through the CDK, no Docker)', () => {
       'lib/handlers/operator',
       'lib/http/contract/',
     ],
-    'refresh-dispatcher': ['@aws-sdk/client-eventbridge', 'lib/handlers/operator', 'lib/http/contract/'],
+    'refresh-dispatcher': [
+      '@aws-sdk/client-eventbridge',
+      'lib/handlers/operator',
+      'lib/http/contract/',
+      'lib/top/apis/query-logistics-order',
+    ],
     'refresh-worker': ['@aws-sdk/client-sqs', 'lib/handlers/operator', 'lib/http/contract/'],
     'oauth-callback': [
       '@aws-sdk/client-sqs',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LOGISTICS_ORDER_STATUSES } from '#lib/top/apis/query-logistics-order.ts';
+import { LOGISTICS_ORDER_STATUSES } from '#lib/top/apis/logistics-order-statuses.ts';
 import { REFRESH_ERROR_KINDS } from '#lib/tracking/order.ts';
 import { NO_STATUS } from '#lib/tracking/table.ts';
 import { PlatformCode, Timestamp } from './fields.ts';

@@ -10,19 +10,9 @@ import {
   responseNumber,
   responseText,
 } from './fields.ts';
+import { LOGISTICS_ORDER_PLATFORM } from './logistics-order-statuses.ts';
 
-/** Logistics order statuses; 6 and 7 are final. */
-export const LOGISTICS_ORDER_STATUSES = {
-  '1': 'NEW',
-  '2': 'CREATED',
-  '3': 'SHIPPED',
-  '4': 'IN_TRANSIT',
-  '5': 'DELIVERY_FAILURE',
-  '6': 'DELIVERED',
-  '7': 'CANCELLED',
-  '8': 'UNKNOWN',
-} as const;
-export type LogisticsOrderStatus = keyof typeof LOGISTICS_ORDER_STATUSES;
+export { LOGISTICS_ORDER_STATUSES, type LogisticsOrderStatus } from './logistics-order-statuses.ts';
 
 /** `param1` (FindOrderRequestTopDTO) of `aliexpress.local.logistics.order.info.query`. */
 export const FindOrderRequest = z.strictObject({
@@ -112,7 +102,7 @@ export type FindOrderResponse = z.output<typeof FindOrderResponse>;
 
 export const queryLogisticsOrderApi = {
   method: 'aliexpress.local.logistics.order.info.query',
-  platform: 'aliexpress',
+  platform: LOGISTICS_ORDER_PLATFORM,
   requiresSession: true,
   objectParam: 'param1',
   request: FindOrderRequest,
