@@ -3,12 +3,9 @@
 // and Metrics, each used once. What a function carries beyond it is the code that does its work.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import * as z from 'zod/mini';
+import { handler as bareHandler } from '../bare-handler/index.ts';
 
-const dynamodb = new DynamoDBClient({});
-const secrets = new SecretsManagerClient({});
 const logger = new Logger();
 const metrics = new Metrics({ namespace: 'Floor' });
 const Body = z.object({
@@ -21,19 +18,8 @@ const Body = z.object({
 export const handler = async (event: { body?: string }) => {
   const body = Body.parse(JSON.parse(event.body ?? '{}'));
   logger.info('delivery received', { status: body.status });
-  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: process.env.SECRET_ID }));
-  const response = await fetch(process.env.GATEWAY_URL ?? 'https://example.com', {
-    method: 'POST',
-    headers: { authorization: secret.SecretString ?? '' },
-    body: event.body ?? '',
-  });
-  await dynamodb.send(
-    new PutItemCommand({
-      TableName: process.env.TABLE_NAME,
-      Item: { pk: { S: body.id }, status: { S: String(response.status) } },
-    }),
-  );
+  const answer = await bareHandler(event);
   metrics.addMetric('Deliveries', MetricUnit.Count, 1);
   metrics.publishStoredMetrics();
-  return { statusCode: response.status };
+  return answer;
 };

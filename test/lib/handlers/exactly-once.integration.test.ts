@@ -81,18 +81,18 @@ describe('a fulfilment that went DEAD', () => {
 });
 
 describe('events of one delivery order', () => {
+  /** A WMS event of ticket `ticket` with `status`, which occurred at `time` on 2026-11-23. */
+  const event = (ticket: string, time: string, status: string) => ({
+    occurred_at: `2026-11-23T${time}:00Z`,
+    delivery_order: deliveryOrder({ ticket_id: ticket, status }),
+  });
+
   it('are sent one at a time: a newer event arriving while an older one is slow at TOP waits, and TOP ends on the newer', async () => {
     const stack = await webhookHarness(parts.dynamo, parts.sim);
     parts.sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);
-    const older = stack.deliverWms({
-      occurred_at: '2026-11-23T10:00:00Z',
-      delivery_order: deliveryOrder({ ticket_id: 'T-RACE-ORDER', status: 'PACKAGING' }),
-    });
+    const older = stack.deliverWms(event('T-RACE-ORDER', '10:00', 'PACKAGING'));
     await until(() => parts.sim.stats().calls > 0);
-    const newer = await stack.deliverWms({
-      occurred_at: '2026-11-23T10:05:00Z',
-      delivery_order: deliveryOrder({ ticket_id: 'T-RACE-ORDER', status: 'PACK_FINISH' }),
-    });
+    const newer = await stack.deliverWms(event('T-RACE-ORDER', '10:05', 'PACK_FINISH'));
     expect(newer.status).toBe(202);
     expect(newer.body).toMatchObject({ status: 'PENDING_RETRY', attempts: 0 });
     expect((await older).body.status).toBe('SUCCEEDED');
@@ -109,19 +109,13 @@ describe('events of one delivery order', () => {
   it('stay one at a time when the slow event is redelivered meanwhile: the redelivery leaves its hold alone', async () => {
     const stack = await webhookHarness(parts.dynamo, parts.sim);
     parts.sim.faults.set([{ type: 'latency', ms: 400, count: 1 }]);
-    const body = {
-      occurred_at: '2026-11-23T10:00:00Z',
-      delivery_order: deliveryOrder({ ticket_id: 'T-RACE-REDELIVERED', status: 'PACKAGING' }),
-    };
+    const body = event('T-RACE-REDELIVERED', '10:00', 'PACKAGING');
     const older = stack.deliverWms(body, { id: 'msg_race_redelivered' });
     await until(() => parts.sim.stats().calls > 0);
     const redelivered = await stack.deliverWms(body, { id: 'msg_race_redelivered' });
     expect(redelivered.status).toBe(409);
 
-    const newer = await stack.deliverWms({
-      occurred_at: '2026-11-23T10:05:00Z',
-      delivery_order: deliveryOrder({ ticket_id: 'T-RACE-REDELIVERED', status: 'PACK_FINISH' }),
-    });
+    const newer = await stack.deliverWms(event('T-RACE-REDELIVERED', '10:05', 'PACK_FINISH'));
     expect(newer.status).toBe(202);
     expect(newer.body).toMatchObject({ status: 'PENDING_RETRY', attempts: 0 });
     expect((await older).body.status).toBe('SUCCEEDED');
@@ -150,17 +144,11 @@ describe('events of one delivery order', () => {
       { step: 'initialize', name: 'refuseHistory' },
     );
     const stack = await webhookHarness(parts.dynamo, parts.sim, { overrides: { dynamodb: client } });
-    const newer = await stack.deliverWms({
-      occurred_at: '2026-11-23T12:05:00Z',
-      delivery_order: deliveryOrder({ ticket_id: 'T-LAPSED-HISTORY', status: 'PACK_FINISH' }),
-    });
+    const newer = await stack.deliverWms(event('T-LAPSED-HISTORY', '12:05', 'PACK_FINISH'));
     expect(newer.body.status).toBe('SUCCEEDED');
     refusing = false;
 
-    const older = {
-      occurred_at: '2026-11-23T12:00:00Z',
-      delivery_order: deliveryOrder({ ticket_id: 'T-LAPSED-HISTORY', status: 'PACKAGING' }),
-    };
+    const older = event('T-LAPSED-HISTORY', '12:00', 'PACKAGING');
     // The newer event's hold is left to lapse: until then the older one waits.
     expect((await stack.deliverWms(older)).body.status).toBe('PENDING_RETRY');
     stack.clock.now += 10 * 60_000;
