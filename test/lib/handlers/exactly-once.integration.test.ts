@@ -1,5 +1,5 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { localDynamoClient } from '#local/dynamo.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { deliveryOrder, fulfillment, webhookHarness } from '#test/helpers/webhook-harness.ts';
 
@@ -16,11 +16,7 @@ describe('an outcome DynamoDB refuses to record', () => {
   it('is SUCCEEDED without the result when TOP took the call, not DEAD (a replay would send it again)', async () => {
     // The harness's own client, which refuses the one write of a delivered result, as DynamoDB
     // refuses an item past 400 KB.
-    const client = new DynamoDBClient({
-      endpoint: parts.dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = localDynamoClient(parts.dynamo.endpoint);
     client.middlewareStack.add(
       (next) => async (args) => {
         const item = (args.input as { Item?: Record<string, { S?: string; M?: unknown }> }).Item;
@@ -125,11 +121,7 @@ describe('events of one delivery order', () => {
   it('count an event whose history could not move on once its hold lapses: an older event is then STALE', async () => {
     // The harness's own client, which refuses the delivery order's history while `refusing`.
     let refusing = true;
-    const client = new DynamoDBClient({
-      endpoint: parts.dynamo.endpoint,
-      region: 'local',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
+    const client = localDynamoClient(parts.dynamo.endpoint);
     client.middlewareStack.add(
       (next) => async (args) => {
         const update = (args.input as { UpdateExpression?: string }).UpdateExpression;
