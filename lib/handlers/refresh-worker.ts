@@ -7,8 +7,10 @@ import { countTopAuthErrors } from '#lib/observability/telemetry.ts';
 import type { ContainerBanClock } from '#lib/operations/ban-clock.ts';
 import { topDeadlineFor } from '#lib/operations/lease.ts';
 import { coalescingPublisher } from '#lib/tracking/coalescing-publisher.ts';
+import type { TrackedOrder } from '#lib/tracking/order.ts';
 import type { CallPacer } from '#lib/tracking/pacer.ts';
-import { type RefreshDeps, type RefreshOutcome, readOrders, refreshOrder } from '#lib/tracking/refresh.ts';
+import type { RefreshMessage } from '#lib/tracking/ports.ts';
+import { type RefreshDeps, type RefreshOutcome, refreshOrder } from '#lib/tracking/refresh.ts';
 import { describeError } from './log-fields.ts';
 
 export interface WorkerHandlerDeps extends RefreshDeps {
@@ -50,16 +52,20 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     logger.addContext(context);
     const failures: { itemIdentifier: string }[] = [];
-    const queue = [...event.Records];
+    const queue = event.Records.map((record) => ({ record, message: refreshMessage(record) }));
     // The batch's orders in one read; should it fail, each message reads its own order.
-    const orders = await readOrders(deps, queue.flatMap(refreshMessage)).catch(() => undefined);
+    const ids = queue.flatMap(({ message }) => (message ? [message.logistics_order_id] : []));
+    const orders = await deps.tracking.getMany(ids).catch(() => undefined);
     const work = async () => {
-      for (let record = queue.shift(); record; record = queue.shift()) {
-        const outcome = await refreshRecord(refreshing, record, context, orders).catch((error: unknown) => {
-          logger.error('refresh failed; SQS will deliver it again', { error: describeError(error, true) });
-          failures.push({ itemIdentifier: record.messageId });
-          return undefined;
-        });
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const { record, message } = next;
+        const outcome = await refreshRecord(refreshing, record, message, context, orders).catch(
+          (error: unknown) => {
+            logger.error('refresh failed; SQS will deliver it again', { error: describeError(error, true) });
+            failures.push({ itemIdentifier: record.messageId });
+            return undefined;
+          },
+        );
         if (outcome) metrics.addMetric(METRICS[outcome], MetricUnit.Count, 1);
         // Parked: TOP refused the seller's session, or the seller left the secret.
         if (outcome === 'parked') countTopAuthErrors(metrics);
@@ -74,22 +80,23 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
 async function refreshRecord(
   deps: WorkerHandlerDeps,
   record: SQSRecord,
+  message: RefreshMessage | undefined,
   context: Context,
-  orders: Awaited<ReturnType<typeof readOrders>> | undefined,
+  orders: ReadonlyMap<string, TrackedOrder | undefined> | undefined,
 ) {
-  const parsed = Message.safeParse(safeJson(record.body));
-  if (!parsed.success) {
+  if (!message) {
     // Not ours to retry: a malformed message would fail the same way each time.
     deps.logger.warn('refresh message ignored: not a refresh message', { message_id: record.messageId });
     return undefined;
   }
   const deadlineMs = topDeadlineFor(deps.topDeadlineMs, context.getRemainingTimeInMillis());
-  return refreshOrder(deps, parsed.data, { deadlineMs, ban: deps.ban, pacer: deps.pacer, orders });
+  return refreshOrder(deps, message, { deadlineMs, ban: deps.ban, pacer: deps.pacer, orders });
 }
 
-const refreshMessage = (record: SQSRecord) => {
+/** The order a record asks to refresh; `undefined` when it is not a refresh message. */
+const refreshMessage = (record: SQSRecord): RefreshMessage | undefined => {
   const parsed = Message.safeParse(safeJson(record.body));
-  return parsed.success ? [parsed.data] : [];
+  return parsed.success ? parsed.data : undefined;
 };
 
 const safeJson = (text: string): unknown => {

@@ -51,18 +51,6 @@ export type RefreshOutcome =
   | 'skipped';
 
 /**
- * The orders a batch of messages names, read at once (one BatchGetItem per 100) rather than one
- * read per message. Read before their turns at TOP: what changed meanwhile is caught by the save,
- * which only the holder of the current dispatch can make.
- */
-export async function readOrders(
-  deps: Pick<RefreshDeps, 'tracking'>,
-  messages: readonly RefreshMessage[],
-): Promise<ReadonlyMap<string, TrackedOrder | undefined>> {
-  return deps.tracking.getMany(messages.map((message) => message.logistics_order_id));
-}
-
-/**
  * Refreshes one dispatched order: queries TOP, keeps the full snapshot, records and publishes a
  * status change, and schedules the next refresh. Nothing here drops an order: every failure
  * schedules it again (or parks it until its seller's secret changes).
@@ -74,7 +62,11 @@ export async function refreshOrder(
     readonly deadlineMs: number;
     readonly ban: ContainerBanClock;
     readonly pacer?: CallPacer | undefined;
-    /** The orders of the message's batch, read at once ({@link readOrders}); others are read here. */
+    /**
+     * The orders of the message's batch, read at once (one BatchGetItem per 100) before their turns
+     * at TOP: what changed meanwhile is caught by the save, which only the holder of the current
+     * dispatch can make. An order not among them is read here.
+     */
     readonly orders?: ReadonlyMap<string, TrackedOrder | undefined> | undefined;
   },
 ): Promise<RefreshOutcome> {

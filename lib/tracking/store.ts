@@ -77,10 +77,13 @@ export class TrackingStore extends TableStore {
         new GetCommand({ TableName: this.table, Key: orderKey(logisticsOrderId), ConsistentRead: true }),
       ),
     );
-    if (!Item || (typeof Item.expires_at === 'number' && Item.expires_at < this.nowSeconds())) {
-      return undefined;
-    }
-    return orderFromItem(Item);
+    return this.#liveOrder(Item, this.nowSeconds());
+  }
+
+  /** The order an item holds, unless it is absent or past its TTL (DynamoDB deletes those late). */
+  #liveOrder(item: Record<string, unknown> | undefined, nowSeconds: number): TrackedOrder | undefined {
+    if (!item || (typeof item.expires_at === 'number' && item.expires_at < nowSeconds)) return undefined;
+    return orderFromItem(item);
   }
 
   /**
@@ -112,9 +115,7 @@ export class TrackingStore extends TableStore {
       for (const id of chunk) {
         const { pk } = orderKey(id);
         if (unprocessed.has(pk)) continue;
-        const item = found.get(pk);
-        const live = item && !(typeof item.expires_at === 'number' && item.expires_at < nowSeconds);
-        read.set(id, live ? orderFromItem(item) : undefined);
+        read.set(id, this.#liveOrder(found.get(pk), nowSeconds));
       }
     }
     return read;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { seededRandom } from '../seeded-random.ts';
 
 /** The two gateways the simulator serves: TOP's `/router/rest` and AliExpress' IOP (`/sync`, `/rest/…`). */
 export const PROTOCOLS = ['top', 'iop'] as const;
@@ -77,7 +78,7 @@ export class Faults {
   #bannedUntil = new Map<Protocol, number>();
 
   constructor(seed = 1) {
-    this.#random = mulberry32(seed);
+    this.#random = seededRandom(seed);
   }
 
   set(faults: readonly Fault[]): void {
@@ -139,15 +140,3 @@ export class Faults {
 const covers = (fault: Fault, method: string | undefined, protocol: Protocol): boolean =>
   (!fault.methods || (method !== undefined && fault.methods.includes(method))) &&
   (!fault.protocols || fault.protocols.includes(protocol));
-
-/** A small seeded PRNG (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { refreshCallsPerSecond } from '#lib/config/tracking.ts';
 import { CallPacer } from '#lib/tracking/pacer.ts';
+import { seededRandom } from '#local/seeded-random.ts';
 
 describe('CallPacer', () => {
   it('hands out one slot per interval, in order, to callers who come at once', async () => {
@@ -123,7 +124,7 @@ async function run(options: {
   ms: number;
   stalls: number;
 }): Promise<number[]> {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const granted: number[] = [];
   const end = Date.now() + options.ms;
   let running = true;
@@ -163,15 +164,4 @@ function countByInstant(times: readonly number[]): Map<number, number> {
   const counts = new Map<number, number>();
   for (const at of times) counts.set(at, (counts.get(at) ?? 0) + 1);
   return counts;
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }

@@ -6,6 +6,15 @@ import { refreshOrder } from '#lib/tracking/refresh.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
 
+/** TOP's rate-limit error, met once: every call is banned for 10 seconds. */
+const BAN_FOR_10_SECONDS = {
+  type: 'error',
+  code: 7,
+  msg: 'App Call Limited',
+  sub_msg: 'This ban will last for 10 more seconds',
+  count: 1,
+} as const;
+
 // Statuses move only when a test advances them.
 const parts = useTestParts({ statusStepMs: 1_000_000_000 });
 let stack: TrackingHarness | undefined;
@@ -201,15 +210,7 @@ describe('refreshing tracked orders', () => {
     await stack.dispatchTo({ send: async (batch) => void messages.push(...batch) });
     // The shared record has not caught up yet: only what this container met tells of the ban.
     const ban = new ContainerBanClock({ until: async () => 0, extend: async () => {} });
-    parts.sim.faults.set([
-      {
-        type: 'error',
-        code: 7,
-        msg: 'App Call Limited',
-        sub_msg: 'This ban will last for 10 more seconds',
-        count: 1,
-      },
-    ]);
+    parts.sim.faults.set([BAN_FOR_10_SECONDS]);
     const before = parts.sim.stats().calls;
     const options = { deadlineMs: 2_000, ban, pacer: new CallPacer(1_000) };
 
@@ -237,15 +238,7 @@ describe('refreshing tracked orders', () => {
     stack = await trackingHarness(parts, { env: { REFRESH_CONCURRENCY: '1' }, queue: { maxConcurrency: 1 } });
     for (let i = 0; i < 20; i++)
       await stack.track({ logistics_order_id: `BP7${String(i).padStart(2, '0')}` });
-    parts.sim.faults.set([
-      {
-        type: 'error',
-        code: 7,
-        msg: 'App Call Limited',
-        sub_msg: 'This ban will last for 10 more seconds',
-        count: 1,
-      },
-    ]);
+    parts.sim.faults.set([BAN_FOR_10_SECONDS]);
     const before = parts.sim.stats().calls;
     await stack.round();
     // One call met the ban; nobody called again during it.
