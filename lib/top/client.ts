@@ -1,4 +1,5 @@
 import { exchange, type PreparedCall } from './exchange.ts';
+import { formEncoded } from './form.ts';
 import type { TopParams } from './params.ts';
 import { isProtocol, type Platform, type Protocol, platformOf } from './platform.ts';
 import { readIopResponse, readIopRestResponse, readTopResponse } from './response.ts';
@@ -54,6 +55,11 @@ export interface TopResult {
   readonly body: Record<string, unknown>;
   readonly requestId: string | undefined;
 }
+
+const topResult = (body: Record<string, unknown>): TopResult => ({
+  body,
+  requestId: typeof body.request_id === 'string' ? body.request_id : undefined,
+});
 
 const DEFAULT_DEADLINE_MS = 5_000;
 const MAX_DEADLINE_MS = 60_000;
@@ -172,21 +178,21 @@ export class TopClient {
       return {
         label: path,
         url: underHost(host, `/rest${path}`),
-        form: this.signedRestFields(path, business, credentials).toString(),
+        form: formEncoded(iopRestFields(path, business, credentials, this.#signing())),
         poster,
         read: (body) => readIopRestResponse(body, path),
       };
     });
   }
 
-  async #send(options: TopCallOptions, prepare: () => PreparedCall): Promise<TopResult> {
+  // Not async itself: its callers are, so what it throws still rejects their promise.
+  #send(options: TopCallOptions, prepare: () => PreparedCall): Promise<TopResult> {
     const deadlineMs = checkDeadline(options.deadlineMs ?? this.deadlineMs, 'deadlineMs');
     const deadlineAt = this.#now() + deadlineMs;
     // Signed first: the budget counts from the call, and what is left of it bounds the exchange.
     const call = prepare();
     // One attempt: a caller that retries keeps its own record of what may have reached the platform.
-    const body = await exchange(call, deadlineAt - this.#now(), this.#now);
-    return { body, requestId: typeof body.request_id === 'string' ? body.request_id : undefined };
+    return exchange(call, deadlineAt - this.#now(), this.#now).then(topResult);
   }
 
   #prepare(
@@ -199,7 +205,7 @@ export class TopClient {
       return {
         label: method,
         url: this.gatewayUrl,
-        form: this.signedFields(method, business, credentials, 'top').toString(),
+        form: formEncoded(topFields(method, business, credentials, this.#signing())),
         poster: this.#topPoster,
         read: (body) => readTopResponse(body, method),
       };
@@ -207,14 +213,13 @@ export class TopClient {
     // The method names the API in the URL, as the platform's SDKs send it; everything else goes in the
     // body, so no token sits in a URL that a proxy might log.
     const { host, poster } = this.#ae();
-    const fields = this.signedFields(method, business, credentials, 'iop');
-    fields.delete('method');
+    const { method: _inUrl, ...fields } = iopFields(method, business, credentials, this.#signing());
     const url = underHost(host, '/sync');
     url.searchParams.set('method', method);
     return {
       label: method,
       url,
-      form: fields.toString(),
+      form: formEncoded(fields),
       poster,
       read: (body) => readIopResponse(body, method),
     };
@@ -239,7 +244,7 @@ export class TopClient {
     protocol: Protocol = this.protocolFor(platformOf(method)),
   ): URLSearchParams {
     const sign = protocol === 'iop' ? iopFields : topFields;
-    return sign(method, business, credentials, this.#signing());
+    return new URLSearchParams(sign(method, business, credentials, this.#signing()));
   }
 
   /**
@@ -251,7 +256,7 @@ export class TopClient {
     params: Record<string, string>,
     credentials: TopCredentials,
   ): URLSearchParams {
-    return iopRestFields(path, params, credentials, this.#signing());
+    return new URLSearchParams(iopRestFields(path, params, credentials, this.#signing()));
   }
 
   #signing(): Signing {

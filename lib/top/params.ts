@@ -16,17 +16,17 @@ export const toSnakeCase = (name: string): string =>
 
 /** The JSON shape TOP expects inside an object param: snake_case names, no nulls, GMT+8 dates. */
 export function toWireJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) {
+    return typeof value === 'bigint' ? value.toString() : value;
+  }
   if (value instanceof Date) return formatTopTimestamp(value);
   if (Array.isArray(value)) return value.filter((item) => item != null).map(toWireJson);
-  if (typeof value === 'bigint') return value.toString();
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      if (item != null) out[toSnakeCase(key)] = toWireJson(item);
-    }
-    return out;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item != null) out[toSnakeCase(key)] = toWireJson(item);
   }
-  return value;
+  return out;
 }
 
 function encodeValue(value: unknown): string | undefined {
@@ -48,8 +48,8 @@ function encodeValue(value: unknown): string | undefined {
  */
 export function encodeParams(params: TopParams): Record<string, string> {
   const fields: Record<string, string> = {};
-  for (const [name, value] of Object.entries(params)) {
-    const text = encodeValue(value);
+  for (const name of Object.keys(params)) {
+    const text = encodeValue(params[name]);
     if (text !== undefined && text.trim() !== '') fields[toSnakeCase(name)] = text;
   }
   return fields;

@@ -1,8 +1,19 @@
 import { TopTransportError, topErrorFromResponse } from './errors.ts';
 import { parseJsonKeepingIds } from './json.ts';
 
+// Every answer is read by its method's key: made once per method (a client calls a handful).
+const responseKeys = new Map<string, string>();
+const MAX_KEPT_KEYS = 64;
+
 /** `aliexpress.solution.order.fulfill` → `aliexpress_solution_order_fulfill_response`. */
-export const responseKey = (method: string): string => `${method.replaceAll('.', '_')}_response`;
+export function responseKey(method: string): string {
+  let key = responseKeys.get(method);
+  if (key === undefined) {
+    key = `${method.replaceAll('.', '_')}_response`;
+    if (responseKeys.size < MAX_KEPT_KEYS) responseKeys.set(method, key);
+  }
+  return key;
+}
 
 type JsonObject = Record<string, unknown>;
 

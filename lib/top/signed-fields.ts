@@ -50,13 +50,16 @@ function withOptional(fields: Record<string, string>, credentials: TopCredential
   return fields;
 }
 
+/** A call's form fields, `sign` among them, in the order they are sent. */
+export type SignedFields = Record<string, string>;
+
 /** A TOP `/router/rest` call, signed: GMT+8 timestamp, md5/hmac/hmac-sha256. */
 export function topFields(
   method: string,
   business: Record<string, string>,
   credentials: TopCredentials,
   signing: Signing,
-): URLSearchParams {
+): SignedFields {
   const signMethod = credentials.signMethod ?? signing.signMethod;
   const fields = withOptional(
     {
@@ -72,7 +75,7 @@ export function topFields(
     signing,
   );
   fields.sign = sign(fields, credentials.appSecret, signMethod);
-  return new URLSearchParams(fields);
+  return fields;
 }
 
 /** An IOP `/sync` call, signed: epoch-ms timestamp, sha256, `method` among the signed fields. */
@@ -81,7 +84,7 @@ export function iopFields(
   business: Record<string, string>,
   credentials: TopCredentials,
   signing: Signing,
-): URLSearchParams {
+): SignedFields {
   const fields = withOptional(
     {
       method,
@@ -96,7 +99,7 @@ export function iopFields(
     signing,
   );
   fields.sign = signIop(fields, credentials.appSecret);
-  return new URLSearchParams(fields);
+  return fields;
 }
 
 /** An IOP `/rest{path}` call, signed with the path first; no method, version, format or session. */
@@ -105,7 +108,7 @@ export function iopRestFields(
   params: Record<string, string>,
   credentials: TopCredentials,
   signing: Signing,
-): URLSearchParams {
+): SignedFields {
   const fields: Record<string, string> = {
     app_key: credentials.appKey,
     timestamp: String(signing.now),
@@ -114,5 +117,5 @@ export function iopRestFields(
   };
   if (signing.partnerId?.trim()) fields.partner_id = signing.partnerId;
   fields.sign = signIop(fields, credentials.appSecret, path);
-  return new URLSearchParams(fields);
+  return fields;
 }

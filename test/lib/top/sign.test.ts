@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { iopSigningString, sign, signIop, signingString } from '#lib/top/sign.ts';
 import { IOP_AUTH_VECTORS } from '#test/helpers/iop-vectors.ts';
@@ -103,5 +104,46 @@ describe('signIop', () => {
 
   it('sorts keys by UTF-16 code unit, leaves sign out and puts the path first', () => {
     expect(iopSigningString({ b: '2', sign: 'X', a: '1', B: '3', _: '4' }, '/p')).toBe('/pB3_4a1b2');
+  });
+});
+
+// The rules as the protocol notes state them, written the plain way: what the signing strings must equal.
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+const codeUnitOrder = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const concatenatedBy = (order: (a: string, b: string) => number, params: Record<string, string>) =>
+  Object.keys(params)
+    .filter((key) => key !== 'sign')
+    .sort(order)
+    .map((key) => key + params[key])
+    .join('');
+
+describe('the signing strings, against the rules written plainly', () => {
+  const key = fc.oneof(
+    fc.constantFrom('sign', 'method', 'app_key', 'timestamp', 'v', 'A', 'a', '_', '10', '9'),
+    fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }),
+  );
+  // Up to 40 keys: past 32 the keys are sorted by Array#sort rather than by insertion.
+  const params = fc.dictionary(key, fc.string({ unit: 'binary', maxLength: 6 }), { maxKeys: 40 });
+
+  it('orders the keys by their UTF-8 bytes for TOP', () => {
+    fc.assert(
+      fc.property(params, (fields) => {
+        expect(signingString(fields)).toBe(concatenatedBy(byteOrder, fields));
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('orders the keys by UTF-16 code unit for IOP, the path first', () => {
+    fc.assert(
+      fc.property(params, (fields) => {
+        expect(iopSigningString(fields, '/p')).toBe(`/p${concatenatedBy(codeUnitOrder, fields)}`);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('keeps plain order for ASCII keys whose values reach past U+D7FF', () => {
+    expect(signingString({ b: '😀', a: '\uFF21', c: 'x' })).toBe('a\uFF21b😀cx');
   });
 });

@@ -56,6 +56,38 @@ describe('formatTopTimestamp', () => {
     expect(formatTopTimestamp(Date.parse('2026-01-05T01:02:03.999Z'))).toBe('2026-01-05 09:02:03');
   });
 
+  it('names the second of each instant, however the instants follow one another', () => {
+    // Written out without the kept text of the last second: what every call must equal.
+    const plainly = (ms: number) => {
+      const shifted = new Date(ms + 8 * 60 * 60 * 1000);
+      const pad = (n: number) => String(n).padStart(2, '0');
+      return (
+        `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())} ` +
+        `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`
+      );
+    };
+    const start = Date.parse('2025-12-31T15:59:58.500Z');
+    const instants = [
+      // Around a second, a day and a year changing in China, forth and back.
+      ...[0, 499, 500, 501, 1_499, 1_500, 1_501, 2_500, 1_000, 0, -1].map((ms) => start + ms),
+      // Fractions, which Date drops, either side of the epoch.
+      0.4,
+      0.9,
+      -0.4,
+      -0.9,
+      -1,
+      -1.5,
+      -28_800_000.5,
+      -28_799_999.5,
+      // The last millisecond Date knows, and the first past it, in the same second of China time.
+      8.64e15 - 28_800_000,
+      8.64e15 - 28_800_000 + 1,
+      8.64e15,
+      Number.NaN,
+    ];
+    for (const ms of instants) expect(formatTopTimestamp(ms)).toBe(plainly(ms));
+  });
+
   it('defaults to the current time', () => {
     vi.useFakeTimers();
     vi.setSystemTime(newYearInChina);
