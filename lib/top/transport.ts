@@ -43,6 +43,8 @@ export class GatewayPool implements FormPoster {
   #inFlight = 0;
   #idleSince = 0;
   #idleLimitMs = KEEP_ALIVE_MS;
+  // The header the limit was last learnt from: a gateway announces the same one on every answer.
+  #learntFrom: string | undefined;
 
   constructor(origin: string) {
     this.origin = origin;
@@ -52,7 +54,7 @@ export class GatewayPool implements FormPoster {
     const pool = this.#current(clock());
     this.#inFlight += 1;
     try {
-      const answer = await postOn(pool, url, form, timeoutMs);
+      const answer = await dispatchPost(pool, url, form, timeoutMs);
       this.#learnIdleLimit(answer.keepAlive);
       return { status: answer.status, body: answer.body };
     } finally {
@@ -92,6 +94,8 @@ export class GatewayPool implements FormPoster {
 
   // `Keep-Alive: timeout=5` → connections live 4 s idle, as undici itself reckons it.
   #learnIdleLimit(header: string | undefined): void {
+    if (header === this.#learntFrom) return;
+    this.#learntFrom = header;
     const match = header ? /timeout=(\d+)/i.exec(header) : null;
     if (!match?.[1]) return;
     const announced = Math.min(Number(match[1]) * 1000, KEEP_ALIVE_MAX_MS);
@@ -122,16 +126,8 @@ export async function closeGatewayPools(): Promise<void> {
 export function dispatcherPoster(dispatcher: HttpDispatcher): FormPoster {
   return {
     post: async ({ url, form, timeoutMs }) => {
-      const { status, body } = await postOn(dispatcher, url, form, timeoutMs);
+      const { status, body } = await dispatchPost(dispatcher, url, form, timeoutMs);
       return { status, body };
     },
   };
-}
-
-async function postOn(dispatcher: HttpDispatcher, url: URL, form: string, timeoutMs: number) {
-  const answer = await dispatchPost(dispatcher, url, form, timeoutMs);
-  // The pool marks a connection free again in a microtask queued after the body ends; one turn of
-  // the event loop lets that land, so a call made right after this one reuses the connection.
-  await new Promise((resolve) => setImmediate(resolve));
-  return answer;
 }

@@ -27,6 +27,15 @@ beforeAll(async () => {
         response.write('{"partial":');
         return;
       }
+      if (request.url === '/split') {
+        // The header named in capitals, and the body in two writes that cut 中 (E4 B8 AD) in two.
+        response.writeHead(200, { 'content-type': 'application/json', 'KEEP-ALIVE': 'timeout=9' });
+        const bytes = Buffer.from('{"name":"中"}');
+        const cut = bytes.indexOf(0xb8);
+        response.write(bytes.subarray(0, cut));
+        setTimeout(() => response.end(bytes.subarray(cut)), 20);
+        return;
+      }
       response.writeHead(201, { 'content-type': 'application/json', 'keep-alive': 'timeout=7' });
       response.end(JSON.stringify({ form: body, type: request.headers['content-type'] }));
     });
@@ -84,6 +93,13 @@ describe.each(engines)('dispatchPost on $name', ({ agent: makeAgent, newHandlers
       form: 'a=1&b=%E4%B8%AD',
       type: 'application/x-www-form-urlencoded;charset=UTF-8',
     });
+  });
+
+  it('reads a header named in any case, and a character cut across two chunks of the body', async () => {
+    const answer = await post('/split', 5_000);
+
+    expect(answer.keepAlive).toBe('timeout=9');
+    expect(answer.body).toBe('{"name":"中"}');
   });
 
   it('rejects at the deadline when the body stalls, and does not wait for the body timeout', async () => {

@@ -1,8 +1,10 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fulfillOrder } from '#lib/top/apis/fulfill-order.ts';
 import { sendDeliveryOrder } from '#lib/top/apis/send-delivery-order.ts';
-import { closeGatewayPools } from '#lib/top/transport.ts';
+import { closeGatewayPools, GatewayPool } from '#lib/top/transport.ts';
 import type { TopSimulator } from '#local/top-sim/server.ts';
 import { appCredentials, clientFor, sellerCredentials, startTestSimulator } from '#test/helpers/top-sim.ts';
 
@@ -84,6 +86,51 @@ describe('the gateway pool after a long idle', () => {
       expect(sim.ledger).toHaveLength(1);
     } finally {
       await pool.destroy();
+    }
+  });
+});
+
+describe('the idle limit the gateway announces', () => {
+  it('follows the announcement as it changes, and keeps it while it stays the same', async () => {
+    const announced = ['timeout=60', 'timeout=2', 'timeout=2'];
+    let answered = 0;
+    let connected = 0;
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'keep-alive': announced[Math.min(answered++, announced.length - 1)] });
+        response.end('{}');
+      });
+    });
+    server.on('connection', () => {
+      connected += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const pool = new GatewayPool(origin);
+    let now = 0;
+    const post = () =>
+      pool.post({ url: new URL('/router/rest', origin), form: 'a=1', timeoutMs: 5_000, clock: () => now });
+    try {
+      await post();
+      // 10 s idle: within the 60 s first announced.
+      now += 10_000;
+      await post();
+      expect(connected).toBe(1);
+
+      // 10 s idle again: past the 2 s announced since, so a new connection.
+      now += 10_000;
+      await post();
+      expect(connected).toBe(2);
+
+      // The same 2 s announced once more still holds.
+      now += 10_000;
+      await post();
+      expect(connected).toBe(3);
+    } finally {
+      await pool.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
     }
   });
 });
