@@ -55,7 +55,12 @@ export function refreshWorkerHandler(deps: WorkerHandlerDeps) {
     const queue = event.Records.map((record) => ({ record, message: refreshMessage(record) }));
     // The batch's orders in one read; should it fail, each message reads its own order.
     const ids = queue.flatMap(({ message }) => (message ? [message.logistics_order_id] : []));
-    const orders = await deps.tracking.getMany(ids).catch(() => undefined);
+    const orders = await deps.tracking.getMany(ids).catch((error: unknown) => {
+      logger.warn('reading the batch’s orders at once failed; each order is read on its own', {
+        error: describeError(error, true),
+      });
+      return undefined;
+    });
     const work = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { record, message } = next;

@@ -207,10 +207,15 @@ function readResult(result: APIGatewayProxyStructuredResultV2): HttpResult {
   };
 }
 
-/** Every line the Powertools logger and metrics print while `run` goes, as parsed JSON. */
-export function captureStdout(): { lines: () => string[]; restore: () => void } {
+/** What is written to stdout until `restore`, line by line: Powertools logs INFO and metrics there. */
+export const captureStdout = () => captureLines(process.stdout);
+
+/** What is written to stderr until `restore`, line by line: Powertools logs WARN and ERROR there. */
+export const captureStderr = () => captureLines(process.stderr);
+
+function captureLines(stream: NodeJS.WriteStream): { lines: () => string[]; restore: () => void } {
   const lines: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+  const spy = vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
     lines.push(...String(chunk).split('\n').filter(Boolean));
     return true;
   });

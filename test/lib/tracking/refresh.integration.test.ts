@@ -5,6 +5,7 @@ import type { RefreshMessage } from '#lib/tracking/ports.ts';
 import { refreshOrder } from '#lib/tracking/refresh.ts';
 import { useTestParts } from '#test/helpers/test-parts.ts';
 import { type TrackingHarness, trackingHarness } from '#test/helpers/tracking-harness.ts';
+import { captureStderr, loudTelemetry } from '#test/helpers/webhook-harness.ts';
 
 /** TOP's rate-limit error, met once: every call is banned for 10 seconds. */
 const BAN_FOR_10_SECONDS = {
@@ -221,17 +222,36 @@ describe('refreshing tracked orders', () => {
     expect(parts.sim.stats().calls - before).toBe(1);
   });
 
-  it('refreshes each order of a batch on its own when reading the batch at once fails', async () => {
-    stack = await trackingHarness(parts);
+  it('refreshes each order of a batch on its own when reading the batch at once fails, and says so', async () => {
+    const { logger, metrics } = loudTelemetry('refresh-batch-read-test');
+    stack = await trackingHarness(parts, { overrides: { logger, metrics } });
     const ids = Array.from({ length: 12 }, (_, i) => `BP82${String(i).padStart(2, '0')}`);
     for (const id of ids) await stack.track({ logistics_order_id: id });
     stack.runtime.tracking.getMany = async () => {
       throw new Error('DynamoDB is unavailable');
     };
 
-    expect(await stack.round()).toMatchObject({ dispatched: ids.length });
+    const capture = captureStderr();
+    try {
+      expect(await stack.round()).toMatchObject({ dispatched: ids.length });
+    } finally {
+      capture.restore();
+    }
 
     for (const id of ids) expect((await stack.view(id)).body.status).toBe('1');
+    const warnings = capture
+      .lines()
+      .filter((line) => line.includes('"service":"refresh-batch-read-test"'))
+      .map((line) => JSON.parse(line))
+      .filter((line) => line.level === 'WARN');
+    // One line a batch: how the queue splits the 12 messages is its own affair.
+    expect(warnings.length).toBeGreaterThan(0);
+    for (const warning of warnings) {
+      expect(warning).toMatchObject({
+        message: 'reading the batch’s orders at once failed; each order is read on its own',
+        error: { message: 'DynamoDB is unavailable' },
+      });
+    }
   });
 
   it('waits out a rate-limit ban shared with the webhooks, without calling TOP during it', async () => {
