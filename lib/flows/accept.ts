@@ -51,9 +51,9 @@ export async function acceptWebhook(
   const operationId = operationIdFor(flow.flow, webhookId);
   const hash = payloadHash(json);
   let sellerId = flow.sellerOf(body);
-  if (flow.requiresSeller) {
+  if (flow.api.requiresSession) {
     try {
-      sellerId = await sellerFor(deps.credentials, sellerId, flow.platform);
+      sellerId = await sellerFor(deps.credentials, sellerId, flow.api.platform);
     } catch (error) {
       // A seller removed since this delivery was stored: a redelivery still gets its stored answer.
       const stored = await deps.operations.get(operationId).catch(() => undefined);
@@ -77,7 +77,7 @@ export async function acceptWebhook(
     budget_started_at: at,
     lease_token: lease.token,
     lease_expires_at: lease.expiresAt,
-    request: { method: flow.method, seller_id: sellerId, params: draft.params },
+    request: { method: flow.api.method, seller_id: sellerId, params: draft.params },
     guards: draft.guards,
     expires_at: Math.floor(at / 1000) + deps.ttlSeconds,
   };

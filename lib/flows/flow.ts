@@ -2,7 +2,6 @@ import type * as z from 'zod/mini';
 import type { WebhookSource } from '#lib/config/secrets.ts';
 import type { Flow, OperationGuards } from '#lib/operations/operation.ts';
 import type { TopApiRequestSide } from '#lib/top/apis/api.ts';
-import type { Platform } from '#lib/top/platform.ts';
 
 /** What a webhook body becomes: the TOP request to make and the checks to run before making it. */
 export interface OperationDraft {
@@ -14,13 +13,11 @@ export interface OperationDraft {
 export interface WebhookFlow<Body extends z.ZodMiniType = z.ZodMiniType> {
   readonly flow: Flow;
   readonly source: WebhookSource;
-  readonly method: string;
-  /** That API: the only one the flow's attempts call. */
+  /**
+   * That API: the only one the flow's attempts call. A seller is looked up among its platform's
+   * sellers, and the body must pick one (or only one is configured) when it requires a session.
+   */
   readonly api: TopApiRequestSide<z.ZodMiniType>;
-  /** The platform of that API: a seller is looked up among that platform's sellers. */
-  readonly platform: Platform;
-  /** Whether the call acts for a seller, so the body must pick one (or only one is configured). */
-  readonly requiresSeller: boolean;
   readonly body: Body;
   /** The seller the sender named, if any. */
   readonly sellerOf: (body: z.output<Body>) => string | undefined;

@@ -16,10 +16,7 @@ export type StorefrontFulfillBody = z.output<typeof StorefrontFulfillBody>;
 export const storefrontFulfillFlow: WebhookFlow<typeof StorefrontFulfillBody> = {
   flow: 'storefront-fulfill',
   source: 'storefront',
-  method: fulfillOrderApi.method,
   api: fulfillOrderApi,
-  platform: fulfillOrderApi.platform,
-  requiresSeller: fulfillOrderApi.requiresSession,
   body: StorefrontFulfillBody,
   sellerOf: (body) => body.seller_id,
   draft: (body, sellerId) => {

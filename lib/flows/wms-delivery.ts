@@ -38,10 +38,7 @@ function orderKeys(order: WmsDeliveryBody['delivery_order']): string[] {
 export const wmsDeliveryFlow: WebhookFlow<typeof WmsDeliveryBody> = {
   flow: 'wms-delivery',
   source: 'wms',
-  method: sendDeliveryOrderApi.method,
   api: sendDeliveryOrderApi,
-  platform: sendDeliveryOrderApi.platform,
-  requiresSeller: sendDeliveryOrderApi.requiresSession,
   body: WmsDeliveryBody,
   sellerOf: () => undefined,
   draft: (body) => ({

@@ -30,7 +30,7 @@ export interface TopApi<Request extends z.ZodMiniType, Response extends z.ZodMin
 /** What request-side helpers read of an API; `failure` stays out, so any API fits. */
 export type TopApiRequestSide<Request extends z.ZodMiniType> = Pick<
   TopApi<Request, z.ZodMiniType>,
-  'method' | 'objectParam' | 'request'
+  'method' | 'platform' | 'requiresSession' | 'objectParam' | 'request'
 >;
 
 export interface TopApiResult<T> {
